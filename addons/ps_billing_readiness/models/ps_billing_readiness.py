@@ -1,0 +1,816 @@
+# Copyright 2026 Billing Control
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+from collections import defaultdict
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.osv import expression
+from odoo.tools import float_compare, float_is_zero, format_amount, format_date, frozendict
+
+_logger = logging.getLogger(__name__)
+
+GROUP_FINANCE_CONTROLLER = "ps_billing_readiness.group_finance_controller"
+CRON_BATCH = 200
+
+
+class PsBillingReadiness(models.Model):
+    """Whether an engagement can be invoiced for one billing period, and why not.
+
+    Evaluation runs the active ``ps.readiness.check`` records over a batch of
+    readiness records: each check is a method ``_check_<code>(check)`` that
+    returns the findings of the whole batch at once.
+    """
+
+    _name = "ps.billing.readiness"
+    _description = "Billing Readiness"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "period_start desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name", store=True)
+    sale_order_id = fields.Many2one(
+        "sale.order", "Engagement", required=True, ondelete="cascade", index=True, check_company=True, readonly=True
+    )
+    project_id = fields.Many2one("project.project", readonly=True, index=True, check_company=True)
+    partner_id = fields.Many2one(related="sale_order_id.partner_id", store=True, string="Client")
+    company_id = fields.Many2one(related="sale_order_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="sale_order_id.currency_id", store=True)
+    billing_model = fields.Selection(related="sale_order_id.ps_billing_model", store=True)
+    period_start = fields.Date(required=True, readonly=True)
+    period_end = fields.Date(required=True, readonly=True)
+    cutoff_date = fields.Date(required=True, readonly=True, help="After this date the period is drafted if ready.")
+    state = fields.Selection(
+        [("not_ready", "Not Ready"), ("blocked", "Blocked"), ("ready", "Ready"), ("invoiced", "Invoiced")],
+        default="not_ready",
+        required=True,
+        readonly=True,
+        index=True,
+        group_expand="_group_expand_states",
+        help="Transitions that matter (blocked, unblocked, invoiced) are logged in the chatter.",
+    )
+    finding_ids = fields.One2many("ps.readiness.finding", "readiness_id", readonly=True)
+    blocking_count = fields.Integer(compute="_compute_finding_counts")
+    warning_count = fields.Integer(compute="_compute_finding_counts")
+    owner_id = fields.Many2one(
+        "res.users", "Owner", tracking=True, index=True, help="Who resolves the findings: the project manager by default."
+    )
+    blocked_since = fields.Date(readonly=True)
+    blocked_days = fields.Integer("Days Blocked", compute="_compute_blocked_days")
+    escalated_on = fields.Date(readonly=True, copy=False)
+    evaluated_on = fields.Datetime(readonly=True)
+    invoice_id = fields.Many2one("account.move", "Invoice Draft", readonly=True, copy=False, check_company=True)
+    amount_deliverable = fields.Monetary(
+        readonly=True, help="Delivered value not yet invoiced, up to the end of the period."
+    )
+    amount_ready = fields.Monetary(readonly=True, help="Deliverable value that no blocking finding holds back.")
+    amount_blocked = fields.Monetary(readonly=True, help="Deliverable value held back by blocking findings.")
+    amount_at_risk = fields.Monetary(readonly=True, help="Sum of the findings' amounts at risk.")
+    cutoff_passed = fields.Boolean(compute="_compute_cutoff_passed")
+    can_draft = fields.Boolean(compute="_compute_can_draft")
+    cannot_draft_reason = fields.Char(compute="_compute_can_draft")
+
+    _sql_constraints = [
+        ("order_period_uniq", "unique(sale_order_id, period_start)", "One readiness record per engagement and period."),
+        ("period_check", "check(period_start <= period_end)", "A period cannot end before it starts."),
+    ]
+
+    # ------------------------------------------------------------
+    # Compute
+    # ------------------------------------------------------------
+
+    @api.depends("sale_order_id.name", "period_start", "period_end")
+    def _compute_name(self):
+        for record in self:
+            record.name = "%s · %s → %s" % (
+                record.sale_order_id.name or "",
+                format_date(self.env, record.period_start),
+                format_date(self.env, record.period_end),
+            )
+
+    def _compute_finding_counts(self):
+        counts = {
+            (readiness.id, severity): count
+            for readiness, severity, count in self.env["ps.readiness.finding"]._read_group(
+                [("readiness_id", "in", self.ids)], ["readiness_id", "severity"], ["__count"]
+            )
+        }
+        for record in self:
+            record.blocking_count = counts.get((record.id, "blocking"), 0)
+            record.warning_count = counts.get((record.id, "warning"), 0)
+
+    def _compute_blocked_days(self):
+        today = fields.Date.context_today(self)
+        for record in self:
+            record.blocked_days = (today - record.blocked_since).days if record.blocked_since else 0
+
+    def _compute_cutoff_passed(self):
+        today = fields.Date.context_today(self)
+        for record in self:
+            record.cutoff_passed = record.cutoff_date < today
+
+    @api.depends_context("uid")
+    @api.depends("state", "invoice_id", "cutoff_date")
+    def _compute_can_draft(self):
+        is_controller = self.env.user.has_group(GROUP_FINANCE_CONTROLLER)
+        for record in self:
+            reason = record._get_cannot_draft_reason(is_controller)
+            record.can_draft = not reason
+            record.cannot_draft_reason = reason
+
+    def _get_cannot_draft_reason(self, is_controller):
+        """Return why the current user cannot draft this record now, or False."""
+        self.ensure_one()
+        if not is_controller:
+            return _("Only a Finance Controller can create invoice drafts.")
+        if self.invoice_id:
+            return _("This period already has its invoice draft %s.", self.invoice_id.display_name)
+        if self.state != "ready":
+            return _("Only a ready period can be drafted (this one is %s).", dict(
+                self._fields["state"]._description_selection(self.env))[self.state])
+        if self.cutoff_date >= fields.Date.context_today(self):
+            return _("The cutoff of this period is %s: draft it after that date.", format_date(self.env, self.cutoff_date))
+        return False
+
+    @api.model
+    def _group_expand_states(self, states, domain, order):
+        return [key for key, _label in self._fields["state"].selection]
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_invoiced(self):
+        if any(record.invoice_id for record in self):
+            raise UserError(_("A period that has its invoice draft cannot be deleted."))
+
+    # ------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------
+
+    def action_evaluate(self):
+        """Re-evaluate these periods now."""
+        self.check_access_rights("read")
+        self.check_access_rule("read")
+        self.sudo()._evaluate()
+        return True
+
+    def action_create_invoice_draft(self):
+        """Create the invoice draft of ready periods whose cutoff has passed."""
+        is_controller = self.env.user.has_group(GROUP_FINANCE_CONTROLLER)
+        for record in self:
+            reason = record._get_cannot_draft_reason(is_controller)
+            if reason:
+                raise UserError(reason)
+        moves = self.sudo()._create_invoice_drafts()
+        if len(moves) == 1:
+            return {
+                "type": "ir.actions.act_window",
+                "res_model": "account.move",
+                "res_id": moves.id,
+                "views": [(False, "form")],
+            }
+        return True
+
+    def action_draft_anyway(self):
+        """Open the wizard that drafts a blocked period with a reason."""
+        self._check_can_draft_anyway()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Draft Anyway"),
+            "res_model": "ps.readiness.draft.anyway",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_readiness_id": self.id},
+        }
+
+    def action_open_invoice(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "res_id": self.invoice_id.id,
+            "views": [(False, "form")],
+        }
+
+    def action_open_sale_order(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sale.order",
+            "res_id": self.sale_order_id.id,
+            "views": [(False, "form")],
+        }
+
+    def _get_form_action(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "views": [(False, "form")],
+        }
+
+    @api.model
+    def _get_list_action(self, records):
+        action = self.env["ir.actions.act_window"]._for_xml_id("ps_billing_readiness.ps_billing_readiness_action")
+        action["domain"] = [("id", "in", records.ids)]
+        action["context"] = {}
+        return action
+
+    # ------------------------------------------------------------
+    # Periods
+    # ------------------------------------------------------------
+
+    @api.model
+    def _get_period(self, order, day):
+        """Return (start, end, cutoff) of the billing period of ``order`` containing ``day``."""
+        if order.ps_billing_cycle == "weekly":
+            start = day - timedelta(days=day.weekday())
+            end = start + timedelta(days=6)
+            cutoff = end + timedelta(days=1)
+        else:
+            start = day.replace(day=1)
+            end = start + relativedelta(months=1, days=-1)
+            cutoff = end + timedelta(days=order.company_id.ps_billing_cutoff_day)
+        return start, end, cutoff
+
+    @api.model
+    def _get_open_periods(self, order, day):
+        """Return the periods to evaluate for ``order`` on ``day``: the last one
+        whose cutoff has passed (the one due for invoicing) and the current one."""
+        current = self._get_period(order, day)
+        due = self._get_period(order, current[0] - timedelta(days=1))
+        engagement_start = fields.Date.to_date(order.date_order)
+        periods = [current]
+        if due[2] < day and due[1] >= engagement_start.replace(day=1):
+            periods.insert(0, due)
+        return periods
+
+    @api.model
+    def _get_or_create_for_orders(self, orders, day=None):
+        """Return the open readiness records of ``orders`` on ``day``, creating the missing ones."""
+        day = day or fields.Date.context_today(self)
+        wanted = {}
+        for order in orders:
+            for start, end, cutoff in self._get_open_periods(order, day):
+                wanted[(order.id, start)] = (order, end, cutoff)
+        existing = self.search([
+            ("sale_order_id", "in", orders.ids),
+            ("period_start", "in", list({start for _order_id, start in wanted})),
+        ])
+        found = {(record.sale_order_id.id, record.period_start): record for record in existing}
+        vals_list = [
+            self._prepare_readiness_vals(order, start, end, cutoff)
+            for (order_id, start), (order, end, cutoff) in wanted.items()
+            if (order_id, start) not in found
+        ]
+        created = self.create(vals_list) if vals_list else self.browse()
+        return (existing.filtered(lambda r: (r.sale_order_id.id, r.period_start) in wanted) | created).filtered(
+            lambda r: r.state != "invoiced"
+        )
+
+    @api.model
+    def _prepare_readiness_vals(self, order, start, end, cutoff):
+        """Return the values of a new readiness record of ``order`` for a period."""
+        project = order.order_line.project_id[:1] or order.project_id
+        return {
+            "sale_order_id": order.id,
+            "project_id": project.id,
+            "period_start": start,
+            "period_end": end,
+            "cutoff_date": cutoff,
+            "owner_id": (project.user_id or order.user_id).id,
+        }
+
+    # ------------------------------------------------------------
+    # Evaluation
+    # ------------------------------------------------------------
+
+    @api.model
+    def _evaluate_orders(self, orders, day=None):
+        """Evaluate the open periods of ``orders`` and return their readiness records."""
+        orders = orders.filtered(lambda o: o.state == "sale")
+        if not orders:
+            raise UserError(_("Only confirmed engagements have a billing readiness."))
+        orders.check_access_rights("read")
+        orders.check_access_rule("read")
+        Readiness = self.sudo()
+        records = Readiness._get_or_create_for_orders(orders.sudo(), day)
+        records._evaluate()
+        orders.sudo().write({"ps_readiness_dirty": False})
+        return records.with_env(self.env)
+
+    def _evaluate(self):
+        """Run every active check over these records and update states, amounts and findings."""
+        records = self.filtered(lambda r: r.state != "invoiced")
+        if not records:
+            return
+        deliverable = records._compute_deliverable_amounts()
+        # The checks read the deliverable values of this evaluation from the context.
+        records = records.with_context(ps_readiness_deliverable=frozendict(deliverable))
+        findings_vals = []
+        for check in self.env["ps.readiness.check"].search([]):
+            targets = records.filtered(lambda r, c=check: c._applies_to(r.billing_model))
+            if not targets:
+                continue
+            for vals in getattr(targets, f"_check_{check.code}")(check):
+                vals.update(check_id=check.id, check_code=check.code, severity=check.severity)
+                findings_vals.append(vals)
+        records.finding_ids.unlink()
+        findings = self.env["ps.readiness.finding"].create(findings_vals)
+        records._apply_findings(findings, deliverable)
+
+    def _apply_findings(self, findings, deliverable):
+        """Set state, amounts and aging from the new findings; open or close the owner's activity."""
+        blocking_amount = defaultdict(float)
+        at_risk = defaultdict(float)
+        blocked_ids = set()
+        for finding in findings:
+            at_risk[finding.readiness_id.id] += finding.amount_at_risk
+            if finding.severity == "blocking":
+                blocked_ids.add(finding.readiness_id.id)
+                blocking_amount[finding.readiness_id.id] += finding.amount_at_risk
+        today = fields.Date.context_today(self)
+        now = fields.Datetime.now()
+        newly_blocked, unblocked = self.browse(), self.browse()
+        rows = []
+        for record in self:
+            total = deliverable.get(record.id, 0.0)
+            amount_blocked = min(total, blocking_amount[record.id]) if record.id in blocked_ids else 0.0
+            if record.id in blocked_ids:
+                state = "blocked"
+            elif float_compare(total, 0.0, precision_rounding=record.currency_id.rounding) > 0:
+                state = "ready"
+            else:
+                state = "not_ready"
+            blocked_since, escalated_on = record.blocked_since, record.escalated_on
+            if state == "blocked" and record.state != "blocked":
+                blocked_since = today
+                newly_blocked |= record
+            elif state != "blocked" and record.state == "blocked":
+                blocked_since = escalated_on = None
+                unblocked |= record
+            rows.append((
+                record.id, state, total, amount_blocked, total - amount_blocked, at_risk[record.id],
+                blocked_since or None, escalated_on or None, now,
+            ))
+        self._write_evaluation(rows)
+        for record in newly_blocked:
+            record.message_post(body=_("Blocked: %s", "; ".join(
+                record.finding_ids.filtered(lambda f: f.severity == "blocking").mapped("message"))))
+        for record in unblocked:
+            record.message_post(body=_("No longer blocked."))
+        newly_blocked._schedule_blocked_activity()
+        unblocked._close_blocked_activities()
+
+    def _write_evaluation(self, rows):
+        """Write the results of an evaluation in one statement.
+
+        ``rows`` are tuples (id, state, deliverable, blocked, ready, at risk,
+        blocked since, escalated on, evaluated on). One UPDATE for the whole
+        batch keeps an evaluation's query count independent of its size; the
+        ORM would issue one UPDATE per record since the amounts differ.
+        """
+        if not rows:
+            return
+        self.flush_model()
+        values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s::date, %s::date, %s::timestamp)"] * len(rows))
+        self.env.cr.execute(
+            f"""
+            UPDATE ps_billing_readiness AS r
+               SET state = v.state, amount_deliverable = v.deliverable, amount_blocked = v.blocked,
+                   amount_ready = v.ready, amount_at_risk = v.at_risk, blocked_since = v.blocked_since,
+                   escalated_on = v.escalated_on, evaluated_on = v.evaluated_on,
+                   write_uid = %s, write_date = now() at time zone 'UTC'
+              FROM (VALUES {values}) AS v(id, state, deliverable, blocked, ready, at_risk, blocked_since,
+                                          escalated_on, evaluated_on)
+             WHERE r.id = v.id
+            """,  # noqa: S608 -- only placeholders are interpolated
+            [self.env.uid, *(value for row in rows for value in row)],
+        )
+        self.invalidate_recordset([
+            "state", "amount_deliverable", "amount_blocked", "amount_ready", "amount_at_risk",
+            "blocked_since", "escalated_on", "evaluated_on", "write_uid", "write_date",
+        ])
+
+    def _compute_deliverable_amounts(self):
+        """Return {record id: value delivered and not yet invoiced} for these records.
+
+        The earliest open period of an engagement takes everything not yet
+        invoiced up to its end (late approvals, milestones, expenses); a later
+        period takes the time logged within its own dates.
+        """
+        if not self:
+            return {}
+        lines = self.sale_order_id.order_line.filtered(lambda line: not line.display_type)
+        earliest = self._get_earliest_open()
+        timesheet_lines = lines.filtered(lambda line: line.qty_delivered_method == "timesheet")
+        hours = self._read_uninvoiced_hours(timesheet_lines)
+        result = {}
+        for record in self:
+            order_lines = lines.filtered(lambda line, o=record.sale_order_id: line.order_id == o)
+            total = 0.0
+            for line in order_lines:
+                price = line.price_unit * (1.0 - (line.discount or 0.0) / 100.0)
+                if line.qty_delivered_method == "timesheet":
+                    lower = None if record in earliest else record.period_start
+                    qty = sum(
+                        qty for day, qty in hours.get(line.id, ())
+                        if day <= record.period_end and (lower is None or day >= lower)
+                    )
+                elif record in earliest:
+                    qty = line.qty_to_invoice
+                else:
+                    qty = 0.0
+                total += qty * price
+            result[record.id] = record.currency_id.round(total)
+        return result
+
+    def _get_earliest_open(self):
+        """Return those of these records that are the earliest open period of their engagement."""
+        rows = self.sudo()._read_group(
+            [("sale_order_id", "in", self.sale_order_id.ids), ("state", "!=", "invoiced")],
+            ["sale_order_id"],
+            ["period_start:min"],
+        )
+        first = {order.id: start for order, start in rows}
+        return self.filtered(lambda r: first.get(r.sale_order_id.id) == r.period_start)
+
+    def _read_uninvoiced_hours(self, sale_lines):
+        """Return {sale line id: [(date, quantity in the line's unit)]} of timesheets not yet invoiced."""
+        if not sale_lines:
+            return {}
+        domain = expression.AND([
+            [("so_line", "in", sale_lines.ids), ("date", "<=", max(self.mapped("period_end")))],
+            sale_lines._timesheet_compute_delivered_quantity_domain(),
+            ["|", ("timesheet_invoice_id", "=", False), ("timesheet_invoice_id.state", "=", "cancel")],
+        ])
+        rows = self.env["account.analytic.line"].sudo()._read_group(
+            domain, ["so_line", "product_uom_id", "date:day"], ["unit_amount:sum"]
+        )
+        result = defaultdict(list)
+        for sale_line, uom, day, quantity in rows:
+            if uom and sale_line.product_uom and uom.category_id == sale_line.product_uom.category_id:
+                quantity = uom._compute_quantity(quantity, sale_line.product_uom, rounding_method="HALF-UP")
+            result[sale_line.id].append((fields.Date.to_date(day), quantity))
+        return result
+
+    def _get_deliverable(self):
+        """Return the deliverable value of this record as computed by the running evaluation."""
+        self.ensure_one()
+        return self.env.context.get("ps_readiness_deliverable", {}).get(self.id, self.amount_deliverable)
+
+    def _finding(self, message, amount=0.0, record=None):
+        """Return the values of a finding of this readiness record about ``record``."""
+        self.ensure_one()
+        return {
+            "readiness_id": self.id,
+            "message": message,
+            "amount_at_risk": self.currency_id.round(amount or 0.0),
+            "res_model": record._name if record else self.sale_order_id._name,
+            "res_id": record.id if record else self.sale_order_id.id,
+        }
+
+    def _format(self, amount):
+        return format_amount(self.env, amount, self.currency_id)
+
+    # ------------------------------------------------------------
+    # Core checks: each returns the findings of the whole batch
+    # ------------------------------------------------------------
+
+    def _check_terms_confirmed(self, check):
+        findings = []
+        for record in self:
+            order = record.sale_order_id
+            if not order.ps_billing_model:
+                findings.append(record._finding(
+                    _("%s has no billing model: set it in the engagement's billing terms.", order.name),
+                    record._get_deliverable(),
+                ))
+            elif not order.ps_terms_confirmed:
+                findings.append(record._finding(
+                    _("The billing terms of %(order)s are not confirmed by finance; %(amount)s waits on them.",
+                      order=order.name, amount=record._format(record._get_deliverable())),
+                    record._get_deliverable(),
+                ))
+        return findings
+
+    def _check_po_reference(self, check):
+        return [
+            record._finding(
+                _("%(client)s requires a purchase order on %(order)s and none is recorded; %(amount)s cannot be billed.",
+                  client=record.partner_id.display_name, order=record.sale_order_id.name,
+                  amount=record._format(record._get_deliverable())),
+                record._get_deliverable(),
+            )
+            for record in self
+            if record.sale_order_id.ps_po_required and not record.sale_order_id.ps_client_po_ref
+        ]
+
+    def _check_expenses_validated(self, check):
+        expenses = self.env["hr.expense"].sudo().search([
+            ("sale_order_id", "in", self.sale_order_id.ids),
+            ("state", "in", ("draft", "reported", "submitted")),
+            ("product_id.expense_policy", "in", ("cost", "sales_price")),
+            ("date", "<=", max(self.mapped("period_end"))),
+        ])
+        return self._expense_findings(
+            expenses,
+            lambda record, expense: expense.sale_order_id == record.sale_order_id,
+            lambda expense, amount: _(
+                "Expense \"%(expense)s\" of %(employee)s (%(date)s, %(amount)s) is not approved yet (%(state)s).",
+                expense=expense.name, employee=expense.employee_id.name,
+                date=format_date(self.env, expense.date), amount=amount,
+                state=dict(expense._fields["state"]._description_selection(self.env))[expense.state],
+            ),
+        )
+
+    def _check_expenses_unlinked(self, check):
+        accounts = self.project_id.analytic_account_id
+        if not accounts:
+            return []
+        expenses = self.env["hr.expense"].sudo().search([
+            ("sale_order_id", "=", False),
+            ("analytic_distribution", "in", accounts.ids),
+            ("product_id.expense_policy", "in", ("cost", "sales_price")),
+            ("state", "!=", "refused"),
+            ("date", "<=", max(self.mapped("period_end"))),
+        ])
+        return self._expense_findings(
+            expenses,
+            lambda record, expense: str(record.project_id.analytic_account_id.id) in {
+                account_id for key in (expense.analytic_distribution or {}) for account_id in key.split(",")
+            },
+            lambda expense, amount: _(
+                "Expense \"%(expense)s\" of %(employee)s (%(date)s, %(amount)s) is charged to the project but "
+                "linked to no sales order: it will never be re-invoiced.",
+                expense=expense.name, employee=expense.employee_id.name,
+                date=format_date(self.env, expense.date), amount=amount,
+            ),
+        )
+
+    def _expense_findings(self, expenses, belongs, message):
+        findings = []
+        for record in self:
+            for expense in expenses:
+                if expense.date > record.period_end or not belongs(record, expense):
+                    continue
+                amount = expense.company_currency_id._convert(
+                    expense.total_amount, record.currency_id, record.company_id, expense.date or record.period_end
+                )
+                findings.append(record._finding(message(expense, record._format(amount)), amount, expense))
+        return findings
+
+    def _check_rate_mismatch(self, check):
+        lines = self.sale_order_id.order_line.filtered(lambda line: line.qty_delivered_method == "timesheet")
+        if not lines:
+            return []
+        hours = self._read_uninvoiced_hours(lines)
+        earliest = self._get_earliest_open()
+        list_prices = {}
+        for pricelist, pl_lines in lines.grouped(lambda line: line.order_id.pricelist_id).items():
+            if pricelist:
+                prices = pricelist._get_products_price(pl_lines.product_id, 1.0)
+            else:
+                prices = {product.id: product.lst_price for product in pl_lines.product_id}
+            for line in pl_lines:
+                list_prices[line.id] = prices.get(line.product_id.id, 0.0)
+        findings = []
+        for record in self:
+            for line in lines.filtered(lambda line, o=record.sale_order_id: line.order_id == o):
+                sold = line.price_unit * (1.0 - (line.discount or 0.0) / 100.0)
+                list_price = list_prices[line.id]
+                if float_compare(sold, list_price, precision_rounding=record.currency_id.rounding) >= 0:
+                    continue
+                lower = None if record in earliest else record.period_start
+                qty = sum(
+                    qty for day, qty in hours.get(line.id, ())
+                    if day <= record.period_end and (lower is None or day >= lower)
+                )
+                if float_is_zero(qty, precision_digits=2):
+                    continue
+                at_risk = (list_price - sold) * qty
+                findings.append(record._finding(
+                    _("%(product)s is sold at %(sold)s an hour on %(order)s, below the pricelist's %(list)s: "
+                      "%(hours).2f hours lose %(amount)s.",
+                      product=line.product_id.display_name, sold=record._format(sold), order=line.order_id.name,
+                      list=record._format(list_price), hours=qty, amount=record._format(at_risk)),
+                    at_risk, line.order_id,
+                ))
+        return findings
+
+    def _check_stale_draft(self, check):
+        companies = self.company_id
+        oldest = min(companies.mapped("ps_stale_draft_days") or [0])
+        limit = fields.Datetime.now() - timedelta(days=oldest)
+        drafts = self.env["account.move"].sudo().search([
+            ("move_type", "in", ("out_invoice", "out_refund")),
+            ("state", "=", "draft"),
+            ("create_date", "<", limit),
+            ("line_ids.sale_line_ids.order_id", "in", self.sale_order_id.ids),
+        ])
+        findings = []
+        for record in self:
+            stale_limit = fields.Datetime.now() - timedelta(days=record.company_id.ps_stale_draft_days)
+            for move in drafts:
+                if move.create_date >= stale_limit or record.sale_order_id not in move.line_ids.sale_line_ids.order_id:
+                    continue
+                age = (fields.Datetime.now() - move.create_date).days
+                findings.append(record._finding(
+                    _("Invoice draft %(move)s of %(amount)s has waited %(days)s days without being posted.",
+                      move=move.display_name, amount=format_amount(self.env, move.amount_untaxed, move.currency_id),
+                      days=age),
+                    move.amount_untaxed, move,
+                ))
+        return findings
+
+    # ------------------------------------------------------------
+    # Drafting
+    # ------------------------------------------------------------
+
+    def _check_can_draft_anyway(self):
+        if not self.env.user.has_group(GROUP_FINANCE_CONTROLLER):
+            raise AccessError(_("Only a Finance Controller can draft a blocked engagement anyway."))
+        for record in self:
+            if record.invoice_id:
+                raise UserError(_("This period already has its invoice draft %s.", record.invoice_id.display_name))
+            if record.state != "blocked":
+                raise UserError(_("Draft anyway is for blocked periods; this one can be drafted normally."))
+
+    def _create_invoice_drafts(self, override_reason=None):
+        """Create one invoice draft per record through Odoo's invoicing and link them; return the drafts."""
+        moves = self.env["account.move"]
+        for record in self:
+            moves |= record._create_invoice_draft(override_reason)
+        return moves
+
+    def _create_invoice_draft(self, override_reason=None):
+        self.ensure_one()
+        if self.invoice_id:
+            return self.env["account.move"]
+        order = self.sale_order_id
+        order.order_line._recompute_qty_to_invoice(None, self.period_end)
+        move = order.with_context(timesheet_end_date=self.period_end)._create_invoices(final=False)
+        move.ensure_one()
+        move.write(self._prepare_invoice_link_vals(override_reason))
+        self.write({"invoice_id": move.id, "state": "invoiced", "blocked_since": False})
+        if override_reason:
+            body = _("Drafted anyway by %(user)s despite blocking findings: %(reason)s",
+                     user=self.env.user.name, reason=override_reason)
+        else:
+            body = _("Invoice draft %s created for this period.", move.display_name)
+        self.message_post(body=body)
+        move.message_post(body=_("Drafted from the billing readiness of %s.", self.display_name))
+        self._close_blocked_activities()
+        self._on_invoice_drafted(move)
+        return move
+
+    def _prepare_invoice_link_vals(self, override_reason=None):
+        """Return the values written on the new invoice draft to link it to this record."""
+        return {
+            "ps_readiness_id": self.id,
+            "ps_readiness_override_reason": override_reason or False,
+            "ps_expected_amount": self.amount_deliverable,
+        }
+
+    def _on_invoice_drafted(self, move):
+        """Hook run after the readiness engine drafted ``move``; returns nothing."""
+        return None
+
+    # ------------------------------------------------------------
+    # Activities
+    # ------------------------------------------------------------
+
+    def _schedule_blocked_activity(self):
+        """Give the owner of each newly blocked record one activity to resolve it."""
+        activity_type = self.env.ref("ps_billing_readiness.mail_activity_type_readiness_blocked")
+        existing = set(self.env["mail.activity"].sudo().search([
+            ("res_model", "=", self._name), ("res_id", "in", self.ids), ("activity_type_id", "=", activity_type.id),
+        ]).mapped("res_id"))
+        today = fields.Date.context_today(self)
+        vals_list = [
+            {
+                "res_model_id": self.env["ir.model"]._get_id(self._name),
+                "res_id": record.id,
+                "activity_type_id": activity_type.id,
+                "user_id": record.owner_id.id,
+                "summary": _("Resolve what blocks billing of %s", record.sale_order_id.name),
+                "note": "<br/>".join(record.finding_ids.filtered(lambda f: f.severity == "blocking").mapped("message")),
+                "date_deadline": today + timedelta(days=record.company_id.ps_escalation_days),
+            }
+            for record in self
+            if record.owner_id and record.id not in existing
+        ]
+        if vals_list:
+            self.env["mail.activity"].sudo().create(vals_list)
+
+    def _close_blocked_activities(self):
+        types = [
+            "ps_billing_readiness.mail_activity_type_readiness_blocked",
+            "ps_billing_readiness.mail_activity_type_readiness_escalation",
+        ]
+        if self:
+            self.sudo().activity_feedback(types, feedback=_("No longer blocked."))
+
+    def _escalate(self):
+        """Give the finance controllers one escalation activity per record; returns the escalated records."""
+        activity_type = self.env.ref("ps_billing_readiness.mail_activity_type_readiness_escalation")
+        controllers = self.env["sale.order"]._ps_get_finance_controllers()
+        today = fields.Date.context_today(self)
+        vals_list = []
+        for record in self:
+            vals_list += [
+                {
+                    "res_model_id": self.env["ir.model"]._get_id(self._name),
+                    "res_id": record.id,
+                    "activity_type_id": activity_type.id,
+                    "user_id": user.id,
+                    "summary": _("%(order)s blocked for %(days)s days", order=record.sale_order_id.name,
+                                 days=record.blocked_days),
+                    "date_deadline": today,
+                }
+                for user in controllers
+            ]
+        if vals_list:
+            self.env["mail.activity"].sudo().create(vals_list)
+        self.write({"escalated_on": today})
+        for record in self:
+            record.message_post(body=_("Blocked since %s: escalated to the finance controllers.",
+                                       format_date(self.env, record.blocked_since)))
+        return self
+
+    # ------------------------------------------------------------
+    # Scheduled actions
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cron_evaluate_readiness(self, limit=CRON_BATCH):
+        """Evaluate confirmed engagements in batches, the ones marked outdated first."""
+        today = fields.Date.context_today(self)
+        Order = self.env["sale.order"]
+        base_domain = [("state", "=", "sale"), ("ps_has_services", "=", True)]
+        # Engagements already evaluated today are done: a rerun or a resume skips them.
+        done_today = self.search([("evaluated_on", ">=", fields.Datetime.to_datetime(today))]).sale_order_id
+        domain = expression.AND([base_domain, [
+            "|", ("ps_readiness_dirty", "=", True), ("id", "not in", done_today.ids),
+        ]])
+        orders = Order.search(domain, order="ps_readiness_dirty desc, id", limit=limit)
+        if not orders:
+            return 0
+        self._run_in_savepoints(orders, lambda order: self._evaluate_orders(order, today), "evaluate readiness")
+        self._commit_between_batches()
+        if Order.search_count(domain, limit=1) and self._remaining_after(orders, domain):
+            self.env.ref("ps_billing_readiness.ir_cron_evaluate_readiness")._trigger()
+        return len(orders)
+
+    @api.model
+    def _cron_create_invoice_drafts(self, limit=CRON_BATCH):
+        """Draft the ready periods whose cutoff has passed, once each."""
+        domain = [
+            ("state", "=", "ready"),
+            ("invoice_id", "=", False),
+            ("cutoff_date", "<", fields.Date.context_today(self)),
+        ]
+        records = self.search(domain, limit=limit, order="cutoff_date, id")
+        self._run_in_savepoints(records, lambda record: record._create_invoice_draft(), "draft invoice")
+        self._commit_between_batches()
+        if len(records) == limit and self.search_count(domain):
+            self.env.ref("ps_billing_readiness.ir_cron_create_invoice_drafts")._trigger()
+        return len(records)
+
+    @api.model
+    def _cron_escalate_blocked(self, limit=CRON_BATCH):
+        """Escalate records blocked for longer than the company's delay, once per blocking."""
+        today = fields.Date.context_today(self)
+        records = self.search([("state", "=", "blocked"), ("escalated_on", "=", False)], order="blocked_since, id")
+        due = records.filtered(
+            lambda r: r.blocked_since and (today - r.blocked_since).days >= r.company_id.ps_escalation_days
+        )[:limit]
+        self._run_in_savepoints(due, lambda record: record._escalate(), "escalate")
+        return len(due)
+
+    @api.model
+    def _run_in_savepoints(self, records, func, what):
+        """Run ``func`` on each record in its own savepoint, logging and skipping the ones that fail."""
+        for record in records:
+            try:
+                with self.env.cr.savepoint():
+                    func(record)
+            except (UserError, AccessError) as error:
+                _logger.warning("Billing readiness: could not %s for %s: %s", what, record.display_name, error)
+
+    def _commit_between_batches(self):
+        # A scheduled action works through thousands of engagements: committing
+        # each batch keeps the work done if the next batch is interrupted. Tests
+        # run inside one transaction that must not be committed.
+        if not self.env.registry.in_test_mode() and not self.env.context.get("ps_no_commit"):
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    @api.model
+    def _remaining_after(self, orders, domain):
+        return bool(self.env["sale.order"].search_count(expression.AND([domain, [("id", "not in", orders.ids)]])))

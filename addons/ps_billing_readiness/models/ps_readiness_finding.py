@@ -1,0 +1,56 @@
+# Copyright 2026 Billing Control
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class PsReadinessFinding(models.Model):
+    """The result of one check on one readiness record, pointing at the record
+    that needs fixing. Findings are replaced at every evaluation."""
+
+    _name = "ps.readiness.finding"
+    _description = "Readiness Finding"
+    _order = "severity, amount_at_risk desc, id"
+
+    readiness_id = fields.Many2one("ps.billing.readiness", required=True, ondelete="cascade", index=True)
+    check_id = fields.Many2one("ps.readiness.check", "Readiness Check", ondelete="set null", index=True)
+    check_code = fields.Char(required=True, index=True)
+    name = fields.Char(related="check_id.name", string="Check")
+    severity = fields.Selection(
+        [("blocking", "Blocking"), ("warning", "Warning")], required=True, default="blocking"
+    )
+    message = fields.Text(required=True)
+    currency_id = fields.Many2one(related="readiness_id.currency_id")
+    amount_at_risk = fields.Monetary(currency_field="currency_id")
+    res_model = fields.Char("Related Model")
+    res_id = fields.Many2oneReference("Related Record", model_field="res_model")
+    res_name = fields.Char("About", compute="_compute_res_name")
+    sale_order_id = fields.Many2one(related="readiness_id.sale_order_id", store=True, index=True)
+    owner_id = fields.Many2one(related="readiness_id.owner_id", store=True)
+    company_id = fields.Many2one(related="readiness_id.company_id", store=True)
+
+    @api.depends("res_model", "res_id")
+    def _compute_res_name(self):
+        ids_by_model = {}
+        for finding in self:
+            if finding.res_model and finding.res_id:
+                ids_by_model.setdefault(finding.res_model, set()).add(finding.res_id)
+        names = {}
+        for model, ids in ids_by_model.items():
+            records = self.env[model].browse(ids).exists()
+            names.update({(model, record.id): record.display_name for record in records.sudo()})
+        for finding in self:
+            finding.res_name = names.get((finding.res_model, finding.res_id), False)
+
+    def action_open_record(self):
+        """Open the record the finding is about."""
+        self.ensure_one()
+        if not (self.res_model and self.res_id):
+            raise UserError(_("This finding is about the engagement as a whole."))
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self.res_model,
+            "res_id": self.res_id,
+            "views": [(False, "form")],
+            "target": "current",
+        }

@@ -1,0 +1,225 @@
+# Copyright 2026 Billing Control
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from .ps_billing_model import BILLING_MODELS
+
+# Editing any of these after finance confirmed the terms withdraws the confirmation.
+TERMS_FIELDS = (
+    "ps_billing_model",
+    "ps_billing_cycle",
+    "ps_po_required",
+    "ps_client_po_ref",
+    "ps_client_approval_required",
+)
+GROUP_FINANCE_CONTROLLER = "ps_billing_readiness.group_finance_controller"
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    # Engagement billing terms
+    ps_billing_model = fields.Selection(
+        BILLING_MODELS,
+        string="Billing Model",
+        compute="_compute_ps_billing_model",
+        store=True,
+        readonly=False,
+        precompute=True,
+        tracking=True,
+        help="Defaults from the service lines' invoicing policy.",
+    )
+    ps_billing_cycle = fields.Selection(
+        [("weekly", "Weekly"), ("monthly", "Monthly"), ("milestone", "On Milestones")],
+        string="Billing Cycle",
+        default="monthly",
+        tracking=True,
+    )
+    ps_po_required = fields.Boolean("Client PO Required", tracking=True)
+    ps_client_po_ref = fields.Char("Client PO Reference", tracking=True, copy=False)
+    ps_client_approval_required = fields.Boolean(
+        "Client Approval Required",
+        tracking=True,
+        help="The client approves invoices before they are sent (routed by the approval matrix).",
+    )
+    ps_terms_confirmed = fields.Boolean("Terms Confirmed", readonly=True, copy=False, tracking=True)
+    ps_terms_confirmed_by_id = fields.Many2one("res.users", "Terms Confirmed By", readonly=True, copy=False)
+    ps_terms_confirmed_on = fields.Datetime("Terms Confirmed On", readonly=True, copy=False)
+    ps_has_services = fields.Boolean(compute="_compute_ps_has_services", search="_search_ps_has_services")
+
+    # Readiness
+    ps_readiness_ids = fields.One2many("ps.billing.readiness", "sale_order_id", string="Readiness")
+    ps_readiness_count = fields.Integer(compute="_compute_ps_readiness_count")
+    ps_readiness_dirty = fields.Boolean(
+        "Readiness Outdated",
+        copy=False,
+        index=True,
+        help="Timesheets, expenses or terms changed since the last evaluation; the scheduled evaluation takes it first.",
+    )
+
+    # ------------------------------------------------------------
+    # Compute / search
+    # ------------------------------------------------------------
+
+    @api.depends("order_line.product_id")
+    def _compute_ps_billing_model(self):
+        for order in self:
+            if order.ps_billing_model:
+                continue
+            services = order.order_line.product_id.filtered(lambda p: p.type == "service")
+            # invoice_policy/service_type rather than service_policy: the latter's
+            # selection depends on the user's groups.
+            service_types = set(services.mapped("service_type"))
+            policies = set(services.mapped("invoice_policy"))
+            if "milestones" in service_types:
+                order.ps_billing_model = "milestone"
+            elif "delivery" in policies:
+                order.ps_billing_model = "time_materials"
+            elif "order" in policies:
+                order.ps_billing_model = "fixed_fee"
+            else:
+                order.ps_billing_model = False
+
+    @api.depends("order_line.is_service")
+    def _compute_ps_has_services(self):
+        for order in self:
+            order.ps_has_services = any(order.order_line.mapped("is_service"))
+
+    def _search_ps_has_services(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Unsupported search on service lines."))
+        positive = (operator == "=") == value
+        return [("order_line.is_service", "=", True)] if positive else [("order_line.is_service", "!=", True)]
+
+    def _compute_ps_readiness_count(self):
+        counts = dict(
+            self.env["ps.billing.readiness"]._read_group(
+                [("sale_order_id", "in", self.ids)], ["sale_order_id"], ["__count"]
+            )
+        )
+        for order in self:
+            order.ps_readiness_count = counts.get(order, 0)
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    def write(self, vals):
+        terms_changed = set(vals) & set(TERMS_FIELDS)
+        if terms_changed and "ps_terms_confirmed" not in vals:
+            confirmed = self.filtered("ps_terms_confirmed")
+            res = super().write(vals)
+            if confirmed:
+                confirmed._ps_withdraw_terms_confirmation()
+            return res
+        return super().write(vals)
+
+    def _prepare_invoice(self):
+        vals = super()._prepare_invoice()
+        if self.ps_client_po_ref:
+            vals["ref"] = self.ps_client_po_ref
+        return vals
+
+    # ------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------
+
+    def action_ps_confirm_terms(self):
+        """Finance confirms the engagement's billing terms (who and when are recorded)."""
+        self._check_can_confirm_terms()
+        self._do_confirm_terms()
+        return True
+
+    def action_ps_evaluate_readiness(self):
+        """Evaluate the readiness of these engagements now (button and list action)."""
+        readiness = self.env["ps.billing.readiness"]._evaluate_orders(self)
+        if len(self) == 1 and len(readiness) == 1:
+            return readiness._get_form_action()
+        return self.env["ps.billing.readiness"]._get_list_action(readiness)
+
+    def action_ps_view_readiness(self):
+        self.ensure_one()
+        return self.env["ps.billing.readiness"]._get_list_action(self.ps_readiness_ids)
+
+    # ------------------------------------------------------------
+    # Business
+    # ------------------------------------------------------------
+
+    def _check_can_confirm_terms(self):
+        if not self.env.user.has_group(GROUP_FINANCE_CONTROLLER):
+            raise AccessError(_("Only a Finance Controller can confirm billing terms."))
+        for order in self:
+            if not order.ps_billing_model:
+                raise UserError(_("Set the billing model of %s before confirming its terms.", order.name))
+            if order.ps_po_required and not order.ps_client_po_ref:
+                raise UserError(_("%s requires a client PO reference: enter it before confirming the terms.", order.name))
+
+    def _do_confirm_terms(self):
+        self.sudo().write({
+            "ps_terms_confirmed": True,
+            "ps_terms_confirmed_by_id": self.env.uid,
+            "ps_terms_confirmed_on": fields.Datetime.now(),
+        })
+        self.activity_feedback(
+            ["ps_billing_readiness.mail_activity_type_confirm_terms"],
+            feedback=_("Billing terms confirmed by %s", self.env.user.name),
+        )
+        for order in self:
+            order.message_post(body=_("Billing terms confirmed by %s.", self.env.user.name))
+        self._ps_mark_readiness_dirty()
+
+    def _ps_withdraw_terms_confirmation(self):
+        self.sudo().write({
+            "ps_terms_confirmed": False,
+            "ps_terms_confirmed_by_id": False,
+            "ps_terms_confirmed_on": False,
+        })
+        for order in self:
+            order.message_post(body=_("Billing terms changed: finance must confirm them again."))
+
+    def _ps_mark_readiness_dirty(self):
+        """Flag these engagements for the next readiness evaluation."""
+        to_mark = self.filtered(lambda order: not order.ps_readiness_dirty)
+        if to_mark:
+            to_mark.sudo().write({"ps_readiness_dirty": True})
+
+    def _ps_schedule_terms_activity(self):
+        """Ask the finance controllers, once, to confirm the terms of confirmed engagements."""
+        orders = self.filtered(lambda o: o.state == "sale" and o.ps_has_services and not o.ps_terms_confirmed)
+        if not orders:
+            return
+        activity_type = self.env.ref("ps_billing_readiness.mail_activity_type_confirm_terms")
+        controllers = self._ps_get_finance_controllers()
+        existing = {
+            (activity.res_id, activity.user_id.id)
+            for activity in self.env["mail.activity"].sudo().search([
+                ("res_model", "=", self._name),
+                ("res_id", "in", orders.ids),
+                ("activity_type_id", "=", activity_type.id),
+            ])
+        }
+        vals_list = [
+            {
+                "res_model_id": self.env["ir.model"]._get_id(self._name),
+                "res_id": order.id,
+                "activity_type_id": activity_type.id,
+                "user_id": user.id,
+                "summary": _("Confirm billing terms of %s", order.name),
+                "date_deadline": fields.Date.context_today(self),
+            }
+            for order in orders
+            for user in controllers
+            if (order.id, user.id) not in existing
+        ]
+        if vals_list:
+            self.env["mail.activity"].sudo().create(vals_list)
+
+    @api.model
+    def _ps_get_finance_controllers(self):
+        """Return the internal users who act as finance controllers of the current company."""
+        group = self.env.ref(GROUP_FINANCE_CONTROLLER)
+        return group.users.filtered(
+            lambda user: user.active and not user.share and user.id != SUPERUSER_ID
+            and self.env.company in user.company_ids
+        )

@@ -1,0 +1,162 @@
+# Copyright 2026 Billing Control
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The small firm every Billing Control test starts from."""
+
+from datetime import date
+
+from odoo import Command
+from odoo.tests.common import TransactionCase, new_test_user
+
+GROUP_CONSULTANT = "ps_billing_readiness.group_consultant"
+GROUP_PROJECT_MANAGER = "ps_billing_readiness.group_project_manager"
+GROUP_FINANCE_CONTROLLER = "ps_billing_readiness.group_finance_controller"
+GROUP_ADMINISTRATOR = "ps_billing_readiness.group_administrator"
+
+
+class BillingControlCase(TransactionCase):
+    """A consultancy with one engagement.
+
+    - users: a consultant, a project manager and a finance controller, each
+      with the fewest groups of their role and an employee with an hourly cost;
+    - a client (a company and its contact);
+    - service products: time and materials (billed on timesheets), milestones,
+      fixed fee;
+    - an engagement: a confirmed sale order for the client selling 100 hours of
+      time and materials and a milestone line, which created its project; the
+      project manager manages the project.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, mail_create_nolog=True))
+        cls.company = cls.env.company
+        cls.currency = cls.company.currency_id
+
+        cls.consultant = new_test_user(
+            cls.env, login="bc_consultant", name="Carla Consultant",
+            groups=GROUP_CONSULTANT, email="carla@example.com",
+        )
+        cls.project_manager = new_test_user(
+            cls.env, login="bc_manager", name="Paul Manager",
+            groups=GROUP_PROJECT_MANAGER, email="paul@example.com",
+        )
+        cls.controller = new_test_user(
+            cls.env, login="bc_controller", name="Fiona Controller",
+            groups=GROUP_FINANCE_CONTROLLER, email="fiona@example.com",
+        )
+        Employee = cls.env["hr.employee"]
+        cls.employee_manager = Employee.create({
+            "name": cls.project_manager.name,
+            "user_id": cls.project_manager.id,
+            "hourly_cost": 60.0,
+        })
+        cls.employee_consultant = Employee.create({
+            "name": cls.consultant.name,
+            "user_id": cls.consultant.id,
+            "hourly_cost": 40.0,
+            "parent_id": cls.employee_manager.id,
+        })
+        cls.employee_controller = Employee.create({
+            "name": cls.controller.name,
+            "user_id": cls.controller.id,
+            "hourly_cost": 55.0,
+        })
+
+        cls.client = cls.env["res.partner"].create({
+            "name": "Northwind Industries",
+            "is_company": True,
+            "email": "ap@northwind.example.com",
+        })
+        cls.client_contact = cls.env["res.partner"].create({
+            "name": "Nora North",
+            "parent_id": cls.client.id,
+            "email": "nora@northwind.example.com",
+        })
+
+        uom_hour = cls.env.ref("uom.product_uom_hour")
+        uom_unit = cls.env.ref("uom.product_uom_unit")
+        Product = cls.env["product.product"]
+        cls.product_time_materials = Product.create({
+            "name": "Consulting (time and materials)",
+            "type": "service",
+            "list_price": 150.0,
+            "standard_price": 50.0,
+            "uom_id": uom_hour.id,
+            "uom_po_id": uom_hour.id,
+            "service_tracking": "task_in_project",
+            "invoice_policy": "delivery",
+            "service_type": "timesheet",
+        })
+        cls.product_milestone = Product.create({
+            "name": "Implementation (milestones)",
+            "type": "service",
+            "list_price": 10000.0,
+            "uom_id": uom_unit.id,
+            "uom_po_id": uom_unit.id,
+            "service_tracking": "project_only",
+            "invoice_policy": "delivery",
+            "service_type": "milestones",
+        })
+        cls.product_fixed_fee = Product.create({
+            "name": "Audit (fixed fee)",
+            "type": "service",
+            "list_price": 5000.0,
+            "uom_id": uom_unit.id,
+            "uom_po_id": uom_unit.id,
+            "service_tracking": "no",
+            "invoice_policy": "order",
+        })
+
+        cls.engagement = cls.env["sale.order"].create({
+            "partner_id": cls.client.id,
+            "user_id": cls.controller.id,
+            "order_line": [
+                Command.create({
+                    "product_id": cls.product_time_materials.id,
+                    "product_uom_qty": 100.0,
+                }),
+                Command.create({
+                    "product_id": cls.product_milestone.id,
+                    "product_uom_qty": 1.0,
+                }),
+            ],
+        })
+        cls.engagement.action_confirm()
+        cls.line_time_materials = cls.engagement.order_line.filtered(
+            lambda line: line.product_id == cls.product_time_materials
+        )
+        cls.line_milestone = cls.engagement.order_line - cls.line_time_materials
+        cls.project = cls.engagement.order_line.project_id[:1]
+        cls.project.user_id = cls.project_manager
+        cls.task = cls.line_time_materials.task_id
+        # The engagement started in September; "today" is in November: the
+        # October period is due (its cutoff passed) and November is current.
+        cls.engagement.date_order = "2026-09-15 09:00:00"
+        cls.today = date(2026, 11, 10)
+        cls.october = (date(2026, 10, 1), date(2026, 10, 31))
+
+    @classmethod
+    def _evaluate(cls, orders=None, day=None):
+        """Evaluate the readiness of ``orders`` (the engagement) on ``day`` (default: ``cls.today``)."""
+        orders = orders if orders is not None else cls.engagement
+        return cls.env["ps.billing.readiness"]._evaluate_orders(orders, day or cls.today)
+
+    @classmethod
+    def _confirm_terms(cls, orders=None):
+        orders = orders if orders is not None else cls.engagement
+        orders.with_user(cls.controller).action_ps_confirm_terms()
+
+    @classmethod
+    def _log_time(cls, employee, hours, date, task=None, **values):
+        """Create a timesheet line of ``employee`` on the engagement's task."""
+        task = task or cls.task
+        return cls.env["account.analytic.line"].create({
+            "name": values.pop("name", "Work"),
+            "employee_id": employee.id,
+            "project_id": task.project_id.id,
+            "task_id": task.id,
+            "unit_amount": hours,
+            "date": date,
+            **values,
+        })

@@ -1,0 +1,1 @@
+from . import ps_readiness_draft_anyway
