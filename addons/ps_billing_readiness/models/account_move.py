@@ -117,6 +117,10 @@ class AccountMove(models.Model):
                     codes.add("unsupported_expense")
         return result
 
+    def _get_ps_work_approvers(self):
+        """Return {move id: res.users} of who approved the work these invoices bill (extended by feature modules)."""
+        return {move.id: self.env["res.users"] for move in self}
+
     def _get_ps_unsupported_expense_lines(self):
         """Return the invoice lines that re-invoice an expense without a receipt attached to it."""
         expense_sale_lines = self.invoice_line_ids.sale_line_ids.filtered("is_expense")

@@ -1,6 +1,7 @@
 # Copyright 2026 Billing Control
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
+import threading
 from collections import defaultdict
 from datetime import timedelta
 
@@ -241,19 +242,19 @@ class PsBillingReadiness(models.Model):
 
     @api.model
     def _get_open_periods(self, order, day):
-        """Return the periods to evaluate for ``order`` on ``day``: the last one
-        whose cutoff has passed (the one due for invoicing) and the current one."""
+        """Return the periods of ``order`` to evaluate on ``day``: the previous one
+        (closing, or due once its cutoff passed) and the current one."""
         current = self._get_period(order, day)
-        due = self._get_period(order, current[0] - timedelta(days=1))
+        previous = self._get_period(order, current[0] - timedelta(days=1))
         engagement_start = fields.Date.to_date(order.date_order)
-        periods = [current]
-        if due[2] < day and due[1] >= engagement_start.replace(day=1):
-            periods.insert(0, due)
-        return periods
+        if previous[1] < engagement_start:
+            return [current]
+        return [previous, current]
 
     @api.model
     def _get_or_create_for_orders(self, orders, day=None):
-        """Return the open readiness records of ``orders`` on ``day``, creating the missing ones."""
+        """Return the open readiness records of ``orders`` on ``day``: those of the open
+        periods (created when missing) and any older period still not invoiced."""
         day = day or fields.Date.context_today(self)
         wanted = {}
         for order in orders:
@@ -261,18 +262,16 @@ class PsBillingReadiness(models.Model):
                 wanted[(order.id, start)] = (order, end, cutoff)
         existing = self.search([
             ("sale_order_id", "in", orders.ids),
-            ("period_start", "in", list({start for _order_id, start in wanted})),
+            "|", ("state", "!=", "invoiced"), ("period_start", "in", list({start for _id, start in wanted})),
         ])
-        found = {(record.sale_order_id.id, record.period_start): record for record in existing}
+        found = {(record.sale_order_id.id, record.period_start) for record in existing}
         vals_list = [
             self._prepare_readiness_vals(order, start, end, cutoff)
             for (order_id, start), (order, end, cutoff) in wanted.items()
             if (order_id, start) not in found
         ]
         created = self.create(vals_list) if vals_list else self.browse()
-        return (existing.filtered(lambda r: (r.sale_order_id.id, r.period_start) in wanted) | created).filtered(
-            lambda r: r.state != "invoiced"
-        )
+        return (existing | created).filtered(lambda r: r.state != "invoiced")
 
     @api.model
     def _prepare_readiness_vals(self, order, start, end, cutoff):
@@ -300,13 +299,14 @@ class PsBillingReadiness(models.Model):
         orders.check_access_rights("read")
         orders.check_access_rule("read")
         Readiness = self.sudo()
+        day = day or fields.Date.context_today(self)
         records = Readiness._get_or_create_for_orders(orders.sudo(), day)
-        records._evaluate()
+        records._evaluate(day)
         orders.sudo().write({"ps_readiness_dirty": False})
         return records.with_env(self.env)
 
-    def _evaluate(self):
-        """Run every active check over these records and update states, amounts and findings."""
+    def _evaluate(self, day=None):
+        """Run every active check over these records (as on ``day``) and update states, amounts and findings."""
         records = self.filtered(lambda r: r.state != "invoiced")
         if not records:
             return
@@ -319,13 +319,15 @@ class PsBillingReadiness(models.Model):
             if not targets:
                 continue
             for vals in getattr(targets, f"_check_{check.code}")(check):
-                vals.update(check_id=check.id, check_code=check.code, severity=check.severity)
+                # A check may set a finding's severity itself (e.g. by billing model).
+                vals.setdefault("severity", check.severity)
+                vals.update(check_id=check.id, check_code=check.code)
                 findings_vals.append(vals)
         records.finding_ids.unlink()
         findings = self.env["ps.readiness.finding"].create(findings_vals)
-        records._apply_findings(findings, deliverable)
+        records._apply_findings(findings, deliverable, day or fields.Date.context_today(self))
 
-    def _apply_findings(self, findings, deliverable):
+    def _apply_findings(self, findings, deliverable, day):
         """Set state, amounts and aging from the new findings; open or close the owner's activity."""
         blocking_amount = defaultdict(float)
         at_risk = defaultdict(float)
@@ -335,7 +337,6 @@ class PsBillingReadiness(models.Model):
             if finding.severity == "blocking":
                 blocked_ids.add(finding.readiness_id.id)
                 blocking_amount[finding.readiness_id.id] += finding.amount_at_risk
-        today = fields.Date.context_today(self)
         now = fields.Datetime.now()
         newly_blocked, unblocked = self.browse(), self.browse()
         rows = []
@@ -350,7 +351,7 @@ class PsBillingReadiness(models.Model):
                 state = "not_ready"
             blocked_since, escalated_on = record.blocked_since, record.escalated_on
             if state == "blocked" and record.state != "blocked":
-                blocked_since = today
+                blocked_since = day
                 newly_blocked |= record
             elif state != "blocked" and record.state == "blocked":
                 blocked_since = escalated_on = None
@@ -698,6 +699,7 @@ class PsBillingReadiness(models.Model):
                 "res_model_id": self.env["ir.model"]._get_id(self._name),
                 "res_id": record.id,
                 "activity_type_id": activity_type.id,
+                "automated": True,
                 "user_id": record.owner_id.id,
                 "summary": _("Resolve what blocks billing of %s", record.sale_order_id.name),
                 "note": "<br/>".join(record.finding_ids.filtered(lambda f: f.severity == "blocking").mapped("message")),
@@ -729,6 +731,7 @@ class PsBillingReadiness(models.Model):
                     "res_model_id": self.env["ir.model"]._get_id(self._name),
                     "res_id": record.id,
                     "activity_type_id": activity_type.id,
+                    "automated": True,
                     "user_id": user.id,
                     "summary": _("%(order)s blocked for %(days)s days", order=record.sale_order_id.name,
                                  days=record.blocked_days),
@@ -808,7 +811,7 @@ class PsBillingReadiness(models.Model):
         # A scheduled action works through thousands of engagements: committing
         # each batch keeps the work done if the next batch is interrupted. Tests
         # run inside one transaction that must not be committed.
-        if not self.env.registry.in_test_mode() and not self.env.context.get("ps_no_commit"):
+        if not getattr(threading.current_thread(), "testing", False) and not self.env.context.get("ps_no_commit"):
             self.env.cr.commit()  # pylint: disable=invalid-commit
 
     @api.model

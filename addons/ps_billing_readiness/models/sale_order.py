@@ -161,7 +161,8 @@ class SaleOrder(models.Model):
             "ps_terms_confirmed_by_id": self.env.uid,
             "ps_terms_confirmed_on": fields.Datetime.now(),
         })
-        self.activity_feedback(
+        # Every controller's reminder is done, not only the confirming one's.
+        self.sudo().activity_feedback(
             ["ps_billing_readiness.mail_activity_type_confirm_terms"],
             feedback=_("Billing terms confirmed by %s", self.env.user.name),
         )
@@ -204,6 +205,7 @@ class SaleOrder(models.Model):
                 "res_model_id": self.env["ir.model"]._get_id(self._name),
                 "res_id": order.id,
                 "activity_type_id": activity_type.id,
+                "automated": True,
                 "user_id": user.id,
                 "summary": _("Confirm billing terms of %s", order.name),
                 "date_deadline": fields.Date.context_today(self),

@@ -1,15 +1,22 @@
 # Copyright 2026 Billing Control
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo.tests import HttpCase, new_test_user, tagged
+from datetime import timedelta
 
-from .common import GROUP_FINANCE_CONTROLLER
+from odoo import fields
+from odoo.tests import HttpCase, tagged
+
+from .common import BillingControlCase
 
 
 @tagged("post_install", "-at_install")
-class TestBillingControlUi(HttpCase):
+class TestBillingControlUi(BillingControlCase, HttpCase):
     def test_finance_controller_opens_billing_control_app(self):
-        controller = new_test_user(
-            self.env, login="bc_tour_controller", password="bc_tour_controller",
-            groups=GROUP_FINANCE_CONTROLLER, name="Tour Controller",
-        )
-        self.start_tour("/web", "ps_billing_control_open_app", login=controller.login)
+        self.start_tour("/web", "ps_billing_control_open_app", login=self.controller.login)
+
+    def test_controller_follows_a_finding_from_the_exception_queue(self):
+        last_month = fields.Date.today().replace(day=1) - timedelta(days=1)
+        self._log_time(self.employee_consultant, 5.0, last_month)
+        self.engagement.date_order = fields.Datetime.now() - timedelta(days=90)
+        readiness = self._evaluate(day=fields.Date.today())
+        self.assertIn("blocked", readiness.mapped("state"))
+        self.start_tour("/web", "ps_readiness_follow_exception", login=self.controller.login)

@@ -18,8 +18,8 @@ registry.category("web_tour.tours").add("ps_billing_control_open_app", {
             isCheck: true,
         },
         {
-            content: "The engagements list is shown",
-            trigger: '.o_breadcrumb:contains("Engagements")',
+            content: "The readiness board is shown",
+            trigger: '.o_breadcrumb:contains("Readiness Board")',
             isCheck: true,
         },
     ],

@@ -1,0 +1,214 @@
+# Copyright 2026 Billing Control
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .common import BillingControlCase
+
+
+@tagged("post_install", "-at_install")
+class TestReadinessEvaluation(BillingControlCase):
+    def test_evaluation_creates_due_and_current_periods(self):
+        records = self._evaluate()
+        self.assertEqual(
+            sorted((r.period_start, r.period_end, r.cutoff_date) for r in records),
+            [
+                (date(2026, 10, 1), date(2026, 10, 31), date(2026, 11, 3)),
+                (date(2026, 11, 1), date(2026, 11, 30), date(2026, 12, 3)),
+            ],
+        )
+        self.assertEqual(records.owner_id, self.project_manager, "the project's manager owns readiness")
+
+    def test_weekly_cycle_uses_weeks(self):
+        self.engagement.ps_billing_cycle = "weekly"
+        records = self._evaluate(day=date(2026, 11, 11))
+        self.assertEqual(
+            sorted((r.period_start, r.period_end) for r in records),
+            [(date(2026, 11, 2), date(2026, 11, 8)), (date(2026, 11, 9), date(2026, 11, 15))],
+        )
+
+    def test_cutoff_day_comes_from_the_company(self):
+        self.company.ps_billing_cutoff_day = 7
+        records = self._evaluate()
+        self.assertEqual(min(records.mapped("cutoff_date")), date(2026, 11, 7))
+        # Before its cutoff October is still evaluated, but not drafted.
+        october = self._evaluate(day=date(2026, 11, 5)).sorted("period_start")[0]
+        self.assertEqual(october.period_start, date(2026, 10, 1))
+        self.assertEqual(october.cutoff_date, date(2026, 11, 7))
+
+    def test_reevaluation_reuses_records_and_replaces_findings(self):
+        first = self._evaluate()
+        findings = first.finding_ids
+        self.assertTrue(findings)
+        second = self._evaluate()
+        self.assertEqual(first, second)
+        self.assertFalse(findings.exists(), "old findings are replaced")
+        self.assertEqual(len(second.finding_ids), len(findings))
+
+    def test_periods_split_time_and_earliest_open_takes_the_rest(self):
+        self._confirm_terms()
+        self._log_time(self.employee_consultant, 2.0, "2026-09-20")  # late: September never invoiced
+        self._log_time(self.employee_consultant, 3.0, "2026-10-10")
+        self._log_time(self.employee_consultant, 4.0, "2026-11-05")
+        october, november = self._evaluate().sorted("period_start")
+        self.assertEqual(october.amount_deliverable, 5 * 150.0, "October takes everything up to its end")
+        self.assertEqual(november.amount_deliverable, 4 * 150.0, "November takes its own time only")
+        self.assertEqual((october.state, november.state), ("ready", "ready"))
+
+    def test_blocked_since_set_on_block_and_cleared_on_unblock(self):
+        self._log_time(self.employee_consultant, 3.0, "2026-10-10")
+        october = self._evaluate().sorted("period_start")[0]
+        self.assertEqual(october.state, "blocked")
+        self.assertEqual(october.blocked_since, self.today)
+        self.assertEqual(october.amount_blocked, 450.0)
+        self.assertEqual(october.amount_ready, 0.0)
+        # Re-evaluating later keeps the original date: that is what ages.
+        self._evaluate(day=date(2026, 11, 12))
+        self.assertEqual(october.blocked_since, self.today)
+        self._confirm_terms()
+        self._evaluate()
+        self.assertEqual(october.state, "ready")
+        self.assertFalse(october.blocked_since)
+        self.assertEqual(october.amount_ready, 450.0)
+
+    def test_nothing_delivered_is_not_ready(self):
+        self._confirm_terms()
+        october = self._evaluate().sorted("period_start")[0]
+        self.assertEqual(october.state, "not_ready")
+        self.assertEqual(october.amount_deliverable, 0.0)
+
+    def test_evaluation_refused_for_quotations(self):
+        quotation = self.env["sale.order"].create({
+            "partner_id": self.client.id,
+            "order_line": [Command.create({"product_id": self.product_time_materials.id})],
+        })
+        with self.assertRaisesRegex(UserError, "confirmed engagements"):
+            quotation.action_ps_evaluate_readiness()
+        self.assertFalse(self.env["ps.billing.readiness"].search([("sale_order_id", "=", quotation.id)]))
+
+    def test_evaluate_button_opens_the_readiness(self):
+        with freeze_time("2026-11-10"):
+            action = self.engagement.with_user(self.project_manager).action_ps_evaluate_readiness()
+        self.assertEqual(action["res_model"], "ps.billing.readiness")
+        self.assertEqual(self.engagement.ps_readiness_count, 2)
+
+    # Marking for re-evaluation (automation rules) -------------------------------
+    def test_timesheet_change_marks_engagement_for_reevaluation(self):
+        self._evaluate()
+        self.assertFalse(self.engagement.ps_readiness_dirty)
+        line = self._log_time(self.employee_consultant, 1.0, "2026-11-02")
+        self.assertTrue(self.engagement.ps_readiness_dirty, "a new timesheet marks it")
+        self._evaluate()
+        line.unit_amount = 2.0
+        self.assertTrue(self.engagement.ps_readiness_dirty, "a changed timesheet marks it")
+
+    def test_expense_change_marks_engagement_for_reevaluation(self):
+        self._evaluate()
+        product = self.env["product.product"].create({
+            "name": "Hotel", "type": "service", "can_be_expensed": True, "expense_policy": "cost",
+        })
+        self.env["hr.expense"].create({
+            "name": "Hotel", "employee_id": self.employee_consultant.id, "product_id": product.id,
+            "total_amount_currency": 90.0, "sale_order_id": self.engagement.id,
+        })
+        self.assertTrue(self.engagement.ps_readiness_dirty)
+
+    def test_terms_change_marks_engagement_for_reevaluation(self):
+        self._evaluate()
+        self.engagement.ps_po_required = True
+        self.assertTrue(self.engagement.ps_readiness_dirty)
+
+    # Scheduled action ----------------------------------------------------------
+    def _other_engagement(self):
+        order = self.env["sale.order"].create({
+            "partner_id": self.client.id,
+            "order_line": [Command.create({"product_id": self.product_time_materials.id, "product_uom_qty": 5})],
+        })
+        order.action_confirm()
+        order.date_order = "2026-09-01"
+        return order
+
+    @freeze_time("2026-11-10")
+    def test_cron_evaluates_marked_engagements_first_and_resumes(self):
+        other = self._other_engagement()
+        Readiness = self.env["ps.billing.readiness"]
+        Readiness._cron_evaluate_readiness(limit=1000)
+        self.assertTrue(Readiness.search([("sale_order_id", "=", other.id)]))
+        self.assertFalse(self.engagement.ps_readiness_dirty)
+        # A rerun the same day finds nothing to do...
+        self.assertEqual(Readiness._cron_evaluate_readiness(limit=1000), 0)
+        # ...except what was marked since.
+        self._log_time(self.employee_consultant, 1.0, "2026-11-09")
+        self.assertEqual(Readiness._cron_evaluate_readiness(limit=1000), 1)
+        self.assertFalse(self.engagement.ps_readiness_dirty)
+
+    @freeze_time("2026-11-10")
+    def test_cron_twice_creates_nothing_new(self):
+        Readiness = self.env["ps.billing.readiness"]
+        Readiness._cron_evaluate_readiness()
+        records, findings = Readiness.search([]), self.env["ps.readiness.finding"].search([])
+        activities = self.env["mail.activity"].search([("res_model", "=", Readiness._name)])
+        self.engagement.ps_readiness_dirty = True
+        Readiness._cron_evaluate_readiness()
+        self.assertEqual(Readiness.search([]), records)
+        self.assertEqual(len(self.env["ps.readiness.finding"].search([])), len(findings))
+        self.assertEqual(self.env["mail.activity"].search([("res_model", "=", Readiness._name)]), activities)
+
+    def test_cron_batch_limit_triggers_the_rest(self):
+        self._other_engagement()
+        with freeze_time("2026-11-10"):
+            self.env["ps.billing.readiness"]._cron_evaluate_readiness(limit=1)
+        trigger = self.env["ir.cron.trigger"].search([
+            ("cron_id", "=", self.env.ref("ps_billing_readiness.ir_cron_evaluate_readiness").id),
+        ])
+        self.assertTrue(trigger, "a batch that leaves engagements behind schedules the next one")
+
+
+@tagged("post_install", "-at_install")
+class TestReadinessEvaluationQueries(BillingControlCase):
+    """An evaluation's query count does not grow with the number of engagements."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        products = [cls.product_time_materials, cls.product_fixed_fee]
+        orders = cls.env["sale.order"].create([
+            {
+                "partner_id": cls.client.id,
+                "date_order": "2026-09-01",
+                "order_line": [Command.create({"product_id": products[i % 2].id, "product_uom_qty": 10})],
+            }
+            for i in range(50)
+        ])
+        orders.action_confirm()
+        orders.write({"date_order": "2026-09-01"})
+        orders.with_user(cls.controller).action_ps_confirm_terms()
+        tasks = orders.order_line.task_id
+        cls.env["account.analytic.line"].create([
+            {
+                "name": "Work", "employee_id": cls.employee_consultant.id, "task_id": task.id,
+                "project_id": task.project_id.id, "unit_amount": 1.0 + i % 3, "date": f"2026-10-{1 + i % 28:02d}",
+            }
+            for i, task in enumerate(tasks)
+        ])
+        cls.orders = orders
+
+    def _count_queries(self, orders):
+        Readiness = self.env["ps.billing.readiness"]
+        Readiness._evaluate_orders(orders, self.today)  # first run creates the records
+        self.env.invalidate_all()
+        start = self.env.cr.sql_log_count
+        Readiness._evaluate_orders(orders, self.today)
+        self.env.flush_all()
+        return self.env.cr.sql_log_count - start
+
+    def test_query_count_same_for_5_and_50_engagements(self):
+        small = self._count_queries(self.orders[:5])
+        large = self._count_queries(self.orders)
+        self.assertTrue(small > 0)
+        self.assertEqual(small, large, f"5 engagements: {small} queries, 50 engagements: {large}")
