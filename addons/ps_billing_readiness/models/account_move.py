@@ -16,11 +16,15 @@ class AccountMove(models.Model):
     )
     ps_readiness_override_reason = fields.Text("Drafted Anyway Because", readonly=True, copy=False)
     ps_expected_amount = fields.Monetary(
-        "Deliverable When Drafted", readonly=True, copy=False,
+        "Deliverable When Drafted",
+        readonly=True,
+        copy=False,
         help="What the readiness engine found deliverable for the period when it drafted this invoice.",
     )
     ps_cost_amount = fields.Monetary(
-        "Cost Billed", compute="_compute_ps_margin", store=True,
+        "Cost Billed",
+        compute="_compute_ps_margin",
+        store=True,
         help="Cost of the time and expenses this invoice bills.",
     )
     ps_margin_percent = fields.Float("Margin (%)", compute="_compute_ps_margin", store=True, group_operator="avg")
@@ -100,9 +104,11 @@ class AccountMove(models.Model):
             codes = result[move.id]
             if move.ps_readiness_override_reason:
                 codes.add("readiness_override")
-            if move.amount_untaxed and float_compare(
-                move.ps_margin_percent, company.ps_margin_target, precision_digits=2
-            ) < 0 and move.ps_cost_amount:
+            if (
+                move.amount_untaxed
+                and float_compare(move.ps_margin_percent, company.ps_margin_target, precision_digits=2) < 0
+                and move.ps_cost_amount
+            ):
                 codes.add("margin_below_target")
             for line in move.invoice_line_ids.filtered(lambda line: line.display_type == "product"):
                 if float_compare(line.discount, company.ps_discount_threshold, precision_digits=2) > 0:
@@ -126,13 +132,28 @@ class AccountMove(models.Model):
         expense_sale_lines = self.invoice_line_ids.sale_line_ids.filtered("is_expense")
         if not expense_sale_lines:
             return self.env["account.move.line"]
-        analytic_lines = self.env["account.analytic.line"].sudo().search([
-            ("so_line", "in", expense_sale_lines.ids), ("move_line_id.expense_id", "!=", False),
-        ])
+        analytic_lines = (
+            self.env["account.analytic.line"]
+            .sudo()
+            .search(
+                [
+                    ("so_line", "in", expense_sale_lines.ids),
+                    ("move_line_id.expense_id", "!=", False),
+                ]
+            )
+        )
         expenses = analytic_lines.move_line_id.expense_id
-        attached = set(self.env["ir.attachment"].sudo().search([
-            ("res_model", "=", "hr.expense"), ("res_id", "in", expenses.ids),
-        ]).mapped("res_id"))
+        attached = set(
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "hr.expense"),
+                    ("res_id", "in", expenses.ids),
+                ]
+            )
+            .mapped("res_id")
+        )
         unsupported_sale_lines = {
             line.so_line.id for line in analytic_lines if line.move_line_id.expense_id.id not in attached
         }
@@ -145,7 +166,10 @@ class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
 
     ps_expected_quantity = fields.Float(
-        "Quantity When Drafted", readonly=True, copy=False, digits="Product Unit of Measure",
+        "Quantity When Drafted",
+        readonly=True,
+        copy=False,
+        digits="Product Unit of Measure",
         help="The quantity Odoo's invoicing proposed for this line from its sales order line.",
     )
 
@@ -163,9 +187,10 @@ class AccountMoveLine(models.Model):
     def _ps_is_write_off(self):
         """Return whether the line bills less than Odoo's invoicing proposed when drafting."""
         self.ensure_one()
-        return bool(self.ps_expected_quantity) and float_compare(
-            abs(self.quantity), abs(self.ps_expected_quantity), precision_digits=2
-        ) < 0
+        return (
+            bool(self.ps_expected_quantity)
+            and float_compare(abs(self.quantity), abs(self.ps_expected_quantity), precision_digits=2) < 0
+        )
 
     def _ps_is_tax_override(self):
         """Return whether the line's taxes differ from its product's (after the fiscal position)."""

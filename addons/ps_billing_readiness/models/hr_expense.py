@@ -17,7 +17,7 @@ class HrExpense(models.Model):
             for account_id in key.split(",")
         }
         if accounts:
-            orders |= self.env["project.project"].sudo().search(
-                [("analytic_account_id", "in", list(accounts))]
-            ).sale_order_id
+            orders |= (
+                self.env["project.project"].sudo().search([("analytic_account_id", "in", list(accounts))]).sale_order_id
+            )
         orders._ps_mark_readiness_dirty()

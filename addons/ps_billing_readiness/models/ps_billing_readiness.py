@@ -57,7 +57,11 @@ class PsBillingReadiness(models.Model):
     blocking_count = fields.Integer(compute="_compute_finding_counts")
     warning_count = fields.Integer(compute="_compute_finding_counts")
     owner_id = fields.Many2one(
-        "res.users", "Owner", tracking=True, index=True, help="Who resolves the findings: the project manager by default."
+        "res.users",
+        "Owner",
+        tracking=True,
+        index=True,
+        help="Who resolves the findings: the project manager by default.",
     )
     blocked_since = fields.Date(readonly=True)
     blocked_days = fields.Integer("Days Blocked", compute="_compute_blocked_days")
@@ -130,10 +134,14 @@ class PsBillingReadiness(models.Model):
         if self.invoice_id:
             return _("This period already has its invoice draft %s.", self.invoice_id.display_name)
         if self.state != "ready":
-            return _("Only a ready period can be drafted (this one is %s).", dict(
-                self._fields["state"]._description_selection(self.env))[self.state])
+            return _(
+                "Only a ready period can be drafted (this one is %s).",
+                dict(self._fields["state"]._description_selection(self.env))[self.state],
+            )
         if self.cutoff_date >= fields.Date.context_today(self):
-            return _("The cutoff of this period is %s: draft it after that date.", format_date(self.env, self.cutoff_date))
+            return _(
+                "The cutoff of this period is %s: draft it after that date.", format_date(self.env, self.cutoff_date)
+            )
         return False
 
     @api.model
@@ -260,10 +268,14 @@ class PsBillingReadiness(models.Model):
         for order in orders:
             for start, end, cutoff in self._get_open_periods(order, day):
                 wanted[(order.id, start)] = (order, end, cutoff)
-        existing = self.search([
-            ("sale_order_id", "in", orders.ids),
-            "|", ("state", "!=", "invoiced"), ("period_start", "in", list({start for _id, start in wanted})),
-        ])
+        existing = self.search(
+            [
+                ("sale_order_id", "in", orders.ids),
+                "|",
+                ("state", "!=", "invoiced"),
+                ("period_start", "in", list({start for _id, start in wanted})),
+            ]
+        )
         found = {(record.sale_order_id.id, record.period_start) for record in existing}
         vals_list = [
             self._prepare_readiness_vals(order, start, end, cutoff)
@@ -356,14 +368,27 @@ class PsBillingReadiness(models.Model):
             elif state != "blocked" and record.state == "blocked":
                 blocked_since = escalated_on = None
                 unblocked |= record
-            rows.append((
-                record.id, state, total, amount_blocked, total - amount_blocked, at_risk[record.id],
-                blocked_since or None, escalated_on or None, now,
-            ))
+            rows.append(
+                (
+                    record.id,
+                    state,
+                    total,
+                    amount_blocked,
+                    total - amount_blocked,
+                    at_risk[record.id],
+                    blocked_since or None,
+                    escalated_on or None,
+                    now,
+                )
+            )
         self._write_evaluation(rows)
         for record in newly_blocked:
-            record.message_post(body=_("Blocked: %s", "; ".join(
-                record.finding_ids.filtered(lambda f: f.severity == "blocking").mapped("message"))))
+            record.message_post(
+                body=_(
+                    "Blocked: %s",
+                    "; ".join(record.finding_ids.filtered(lambda f: f.severity == "blocking").mapped("message")),
+                )
+            )
         for record in unblocked:
             record.message_post(body=_("No longer blocked."))
         newly_blocked._schedule_blocked_activity()
@@ -394,10 +419,20 @@ class PsBillingReadiness(models.Model):
             """,  # noqa: S608 -- only placeholders are interpolated
             [self.env.uid, *(value for row in rows for value in row)],
         )
-        self.invalidate_recordset([
-            "state", "amount_deliverable", "amount_blocked", "amount_ready", "amount_at_risk",
-            "blocked_since", "escalated_on", "evaluated_on", "write_uid", "write_date",
-        ])
+        self.invalidate_recordset(
+            [
+                "state",
+                "amount_deliverable",
+                "amount_blocked",
+                "amount_ready",
+                "amount_at_risk",
+                "blocked_since",
+                "escalated_on",
+                "evaluated_on",
+                "write_uid",
+                "write_date",
+            ]
+        )
 
     def _compute_deliverable_amounts(self):
         """Return {record id: value delivered and not yet invoiced} for these records.
@@ -421,7 +456,8 @@ class PsBillingReadiness(models.Model):
                 if line.qty_delivered_method == "timesheet":
                     lower = None if record in earliest else record.period_start
                     qty = sum(
-                        qty for day, qty in hours.get(line.id, ())
+                        qty
+                        for day, qty in hours.get(line.id, ())
                         if day <= record.period_end and (lower is None or day >= lower)
                     )
                 elif record in earliest:
@@ -446,13 +482,17 @@ class PsBillingReadiness(models.Model):
         """Return {sale line id: [(date, quantity in the line's unit)]} of timesheets not yet invoiced."""
         if not sale_lines:
             return {}
-        domain = expression.AND([
-            [("so_line", "in", sale_lines.ids), ("date", "<=", max(self.mapped("period_end")))],
-            sale_lines._timesheet_compute_delivered_quantity_domain(),
-            ["|", ("timesheet_invoice_id", "=", False), ("timesheet_invoice_id.state", "=", "cancel")],
-        ])
-        rows = self.env["account.analytic.line"].sudo()._read_group(
-            domain, ["so_line", "product_uom_id", "date:day"], ["unit_amount:sum"]
+        domain = expression.AND(
+            [
+                [("so_line", "in", sale_lines.ids), ("date", "<=", max(self.mapped("period_end")))],
+                sale_lines._timesheet_compute_delivered_quantity_domain(),
+                ["|", ("timesheet_invoice_id", "=", False), ("timesheet_invoice_id.state", "=", "cancel")],
+            ]
+        )
+        rows = (
+            self.env["account.analytic.line"]
+            .sudo()
+            ._read_group(domain, ["so_line", "product_uom_id", "date:day"], ["unit_amount:sum"])
         )
         result = defaultdict(list)
         for sale_line, uom, day, quantity in rows:
@@ -489,24 +529,35 @@ class PsBillingReadiness(models.Model):
         for record in self:
             order = record.sale_order_id
             if not order.ps_billing_model:
-                findings.append(record._finding(
-                    _("%s has no billing model: set it in the engagement's billing terms.", order.name),
-                    record._get_deliverable(),
-                ))
+                findings.append(
+                    record._finding(
+                        _("%s has no billing model: set it in the engagement's billing terms.", order.name),
+                        record._get_deliverable(),
+                    )
+                )
             elif not order.ps_terms_confirmed:
-                findings.append(record._finding(
-                    _("The billing terms of %(order)s are not confirmed by finance; %(amount)s waits on them.",
-                      order=order.name, amount=record._format(record._get_deliverable())),
-                    record._get_deliverable(),
-                ))
+                findings.append(
+                    record._finding(
+                        _(
+                            "The billing terms of %(order)s are not confirmed by finance; %(amount)s waits on them.",
+                            order=order.name,
+                            amount=record._format(record._get_deliverable()),
+                        ),
+                        record._get_deliverable(),
+                    )
+                )
         return findings
 
     def _check_po_reference(self, check):
         return [
             record._finding(
-                _("%(client)s requires a purchase order on %(order)s and none is recorded; %(amount)s cannot be billed.",
-                  client=record.partner_id.display_name, order=record.sale_order_id.name,
-                  amount=record._format(record._get_deliverable())),
+                _(
+                    "%(client)s requires a purchase order on %(order)s and none is recorded; "
+                    "%(amount)s cannot be billed.",
+                    client=record.partner_id.display_name,
+                    order=record.sale_order_id.name,
+                    amount=record._format(record._get_deliverable()),
+                ),
                 record._get_deliverable(),
             )
             for record in self
@@ -514,19 +565,27 @@ class PsBillingReadiness(models.Model):
         ]
 
     def _check_expenses_validated(self, check):
-        expenses = self.env["hr.expense"].sudo().search([
-            ("sale_order_id", "in", self.sale_order_id.ids),
-            ("state", "in", ("draft", "reported", "submitted")),
-            ("product_id.expense_policy", "in", ("cost", "sales_price")),
-            ("date", "<=", max(self.mapped("period_end"))),
-        ])
+        expenses = (
+            self.env["hr.expense"]
+            .sudo()
+            .search(
+                [
+                    ("sale_order_id", "in", self.sale_order_id.ids),
+                    ("state", "in", ("draft", "reported", "submitted")),
+                    ("product_id.expense_policy", "in", ("cost", "sales_price")),
+                    ("date", "<=", max(self.mapped("period_end"))),
+                ]
+            )
+        )
         return self._expense_findings(
             expenses,
             lambda record, expense: expense.sale_order_id == record.sale_order_id,
             lambda expense, amount: _(
-                "Expense \"%(expense)s\" of %(employee)s (%(date)s, %(amount)s) is not approved yet (%(state)s).",
-                expense=expense.name, employee=expense.employee_id.name,
-                date=format_date(self.env, expense.date), amount=amount,
+                'Expense "%(expense)s" of %(employee)s (%(date)s, %(amount)s) is not approved yet (%(state)s).',
+                expense=expense.name,
+                employee=expense.employee_id.name,
+                date=format_date(self.env, expense.date),
+                amount=amount,
                 state=dict(expense._fields["state"]._description_selection(self.env))[expense.state],
             ),
         )
@@ -535,23 +594,30 @@ class PsBillingReadiness(models.Model):
         accounts = self.project_id.analytic_account_id
         if not accounts:
             return []
-        expenses = self.env["hr.expense"].sudo().search([
-            ("sale_order_id", "=", False),
-            ("analytic_distribution", "in", accounts.ids),
-            ("product_id.expense_policy", "in", ("cost", "sales_price")),
-            ("state", "!=", "refused"),
-            ("date", "<=", max(self.mapped("period_end"))),
-        ])
+        expenses = (
+            self.env["hr.expense"]
+            .sudo()
+            .search(
+                [
+                    ("sale_order_id", "=", False),
+                    ("analytic_distribution", "in", accounts.ids),
+                    ("product_id.expense_policy", "in", ("cost", "sales_price")),
+                    ("state", "!=", "refused"),
+                    ("date", "<=", max(self.mapped("period_end"))),
+                ]
+            )
+        )
         return self._expense_findings(
             expenses,
-            lambda record, expense: str(record.project_id.analytic_account_id.id) in {
-                account_id for key in (expense.analytic_distribution or {}) for account_id in key.split(",")
-            },
+            lambda record, expense: str(record.project_id.analytic_account_id.id)
+            in {account_id for key in (expense.analytic_distribution or {}) for account_id in key.split(",")},
             lambda expense, amount: _(
-                "Expense \"%(expense)s\" of %(employee)s (%(date)s, %(amount)s) is charged to the project but "
+                'Expense "%(expense)s" of %(employee)s (%(date)s, %(amount)s) is charged to the project but '
                 "linked to no sales order: it will never be re-invoiced.",
-                expense=expense.name, employee=expense.employee_id.name,
-                date=format_date(self.env, expense.date), amount=amount,
+                expense=expense.name,
+                employee=expense.employee_id.name,
+                date=format_date(self.env, expense.date),
+                amount=amount,
             ),
         )
 
@@ -590,31 +656,47 @@ class PsBillingReadiness(models.Model):
                     continue
                 lower = None if record in earliest else record.period_start
                 qty = sum(
-                    qty for day, qty in hours.get(line.id, ())
+                    qty
+                    for day, qty in hours.get(line.id, ())
                     if day <= record.period_end and (lower is None or day >= lower)
                 )
                 if float_is_zero(qty, precision_digits=2):
                     continue
                 at_risk = (list_price - sold) * qty
-                findings.append(record._finding(
-                    _("%(product)s is sold at %(sold)s an hour on %(order)s, below the pricelist's %(list)s: "
-                      "%(hours).2f hours lose %(amount)s.",
-                      product=line.product_id.display_name, sold=record._format(sold), order=line.order_id.name,
-                      list=record._format(list_price), hours=qty, amount=record._format(at_risk)),
-                    at_risk, line.order_id,
-                ))
+                findings.append(
+                    record._finding(
+                        _(
+                            "%(product)s is sold at %(sold)s an hour on %(order)s, below the pricelist's %(list)s: "
+                            "%(hours).2f hours lose %(amount)s.",
+                            product=line.product_id.display_name,
+                            sold=record._format(sold),
+                            order=line.order_id.name,
+                            list=record._format(list_price),
+                            hours=qty,
+                            amount=record._format(at_risk),
+                        ),
+                        at_risk,
+                        line.order_id,
+                    )
+                )
         return findings
 
     def _check_stale_draft(self, check):
         companies = self.company_id
         oldest = min(companies.mapped("ps_stale_draft_days") or [0])
         limit = fields.Datetime.now() - timedelta(days=oldest)
-        drafts = self.env["account.move"].sudo().search([
-            ("move_type", "in", ("out_invoice", "out_refund")),
-            ("state", "=", "draft"),
-            ("create_date", "<", limit),
-            ("line_ids.sale_line_ids.order_id", "in", self.sale_order_id.ids),
-        ])
+        drafts = (
+            self.env["account.move"]
+            .sudo()
+            .search(
+                [
+                    ("move_type", "in", ("out_invoice", "out_refund")),
+                    ("state", "=", "draft"),
+                    ("create_date", "<", limit),
+                    ("line_ids.sale_line_ids.order_id", "in", self.sale_order_id.ids),
+                ]
+            )
+        )
         findings = []
         for record in self:
             stale_limit = fields.Datetime.now() - timedelta(days=record.company_id.ps_stale_draft_days)
@@ -622,12 +704,18 @@ class PsBillingReadiness(models.Model):
                 if move.create_date >= stale_limit or record.sale_order_id not in move.line_ids.sale_line_ids.order_id:
                     continue
                 age = (fields.Datetime.now() - move.create_date).days
-                findings.append(record._finding(
-                    _("Invoice draft %(move)s of %(amount)s has waited %(days)s days without being posted.",
-                      move=move.display_name, amount=format_amount(self.env, move.amount_untaxed, move.currency_id),
-                      days=age),
-                    move.amount_untaxed, move,
-                ))
+                findings.append(
+                    record._finding(
+                        _(
+                            "Invoice draft %(move)s of %(amount)s has waited %(days)s days without being posted.",
+                            move=move.display_name,
+                            amount=format_amount(self.env, move.amount_untaxed, move.currency_id),
+                            days=age,
+                        ),
+                        move.amount_untaxed,
+                        move,
+                    )
+                )
         return findings
 
     # ------------------------------------------------------------
@@ -661,8 +749,11 @@ class PsBillingReadiness(models.Model):
         move.write(self._prepare_invoice_link_vals(override_reason))
         self.write({"invoice_id": move.id, "state": "invoiced", "blocked_since": False})
         if override_reason:
-            body = _("Drafted anyway by %(user)s despite blocking findings: %(reason)s",
-                     user=self.env.user.name, reason=override_reason)
+            body = _(
+                "Drafted anyway by %(user)s despite blocking findings: %(reason)s",
+                user=self.env.user.name,
+                reason=override_reason,
+            )
         else:
             body = _("Invoice draft %s created for this period.", move.display_name)
         self.message_post(body=body)
@@ -690,9 +781,18 @@ class PsBillingReadiness(models.Model):
     def _schedule_blocked_activity(self):
         """Give the owner of each newly blocked record one activity to resolve it."""
         activity_type = self.env.ref("ps_billing_readiness.mail_activity_type_readiness_blocked")
-        existing = set(self.env["mail.activity"].sudo().search([
-            ("res_model", "=", self._name), ("res_id", "in", self.ids), ("activity_type_id", "=", activity_type.id),
-        ]).mapped("res_id"))
+        existing = set(
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                    ("activity_type_id", "=", activity_type.id),
+                ]
+            )
+            .mapped("res_id")
+        )
         today = fields.Date.context_today(self)
         vals_list = [
             {
@@ -733,8 +833,9 @@ class PsBillingReadiness(models.Model):
                     "activity_type_id": activity_type.id,
                     "automated": True,
                     "user_id": user.id,
-                    "summary": _("%(order)s blocked for %(days)s days", order=record.sale_order_id.name,
-                                 days=record.blocked_days),
+                    "summary": _(
+                        "%(order)s blocked for %(days)s days", order=record.sale_order_id.name, days=record.blocked_days
+                    ),
                     "date_deadline": today,
                 }
                 for user in controllers
@@ -743,8 +844,12 @@ class PsBillingReadiness(models.Model):
             self.env["mail.activity"].sudo().create(vals_list)
         self.write({"escalated_on": today})
         for record in self:
-            record.message_post(body=_("Blocked since %s: escalated to the finance controllers.",
-                                       format_date(self.env, record.blocked_since)))
+            record.message_post(
+                body=_(
+                    "Blocked since %s: escalated to the finance controllers.",
+                    format_date(self.env, record.blocked_since),
+                )
+            )
         return self
 
     # ------------------------------------------------------------
@@ -759,9 +864,16 @@ class PsBillingReadiness(models.Model):
         base_domain = [("state", "=", "sale"), ("ps_has_services", "=", True)]
         # Engagements already evaluated today are done: a rerun or a resume skips them.
         done_today = self.search([("evaluated_on", ">=", fields.Datetime.to_datetime(today))]).sale_order_id
-        domain = expression.AND([base_domain, [
-            "|", ("ps_readiness_dirty", "=", True), ("id", "not in", done_today.ids),
-        ]])
+        domain = expression.AND(
+            [
+                base_domain,
+                [
+                    "|",
+                    ("ps_readiness_dirty", "=", True),
+                    ("id", "not in", done_today.ids),
+                ],
+            ]
+        )
         orders = Order.search(domain, order="ps_readiness_dirty desc, id", limit=limit)
         if not orders:
             return 0

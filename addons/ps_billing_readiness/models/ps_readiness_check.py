@@ -36,9 +36,7 @@ class PsReadinessCheck(models.Model):
 
     def _compute_finding_count(self):
         counts = dict(
-            self.env["ps.readiness.finding"]._read_group(
-                [("check_id", "in", self.ids)], ["check_id"], ["__count"]
-            )
+            self.env["ps.readiness.finding"]._read_group([("check_id", "in", self.ids)], ["check_id"], ["__count"])
         )
         for check in self:
             check.finding_count = counts.get(check, 0)

@@ -16,9 +16,7 @@ class PsReadinessFinding(models.Model):
     check_id = fields.Many2one("ps.readiness.check", "Readiness Check", ondelete="set null", index=True)
     check_code = fields.Char(required=True, index=True)
     name = fields.Char(related="check_id.name", string="Check")
-    severity = fields.Selection(
-        [("blocking", "Blocking"), ("warning", "Warning")], required=True, default="blocking"
-    )
+    severity = fields.Selection([("blocking", "Blocking"), ("warning", "Warning")], required=True, default="blocking")
     message = fields.Text(required=True)
     currency_id = fields.Many2one(related="readiness_id.currency_id")
     amount_at_risk = fields.Monetary(currency_field="currency_id")

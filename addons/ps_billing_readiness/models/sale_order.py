@@ -55,7 +55,8 @@ class SaleOrder(models.Model):
         "Readiness Outdated",
         copy=False,
         index=True,
-        help="Timesheets, expenses or terms changed since the last evaluation; the scheduled evaluation takes it first.",
+        help="Timesheets, expenses or terms changed since the last evaluation; "
+        "the scheduled evaluation takes it first.",
     )
 
     # ------------------------------------------------------------
@@ -153,14 +154,18 @@ class SaleOrder(models.Model):
             if not order.ps_billing_model:
                 raise UserError(_("Set the billing model of %s before confirming its terms.", order.name))
             if order.ps_po_required and not order.ps_client_po_ref:
-                raise UserError(_("%s requires a client PO reference: enter it before confirming the terms.", order.name))
+                raise UserError(
+                    _("%s requires a client PO reference: enter it before confirming the terms.", order.name)
+                )
 
     def _do_confirm_terms(self):
-        self.sudo().write({
-            "ps_terms_confirmed": True,
-            "ps_terms_confirmed_by_id": self.env.uid,
-            "ps_terms_confirmed_on": fields.Datetime.now(),
-        })
+        self.sudo().write(
+            {
+                "ps_terms_confirmed": True,
+                "ps_terms_confirmed_by_id": self.env.uid,
+                "ps_terms_confirmed_on": fields.Datetime.now(),
+            }
+        )
         # Every controller's reminder is done, not only the confirming one's.
         self.sudo().activity_feedback(
             ["ps_billing_readiness.mail_activity_type_confirm_terms"],
@@ -171,11 +176,13 @@ class SaleOrder(models.Model):
         self._ps_mark_readiness_dirty()
 
     def _ps_withdraw_terms_confirmation(self):
-        self.sudo().write({
-            "ps_terms_confirmed": False,
-            "ps_terms_confirmed_by_id": False,
-            "ps_terms_confirmed_on": False,
-        })
+        self.sudo().write(
+            {
+                "ps_terms_confirmed": False,
+                "ps_terms_confirmed_by_id": False,
+                "ps_terms_confirmed_on": False,
+            }
+        )
         for order in self:
             order.message_post(body=_("Billing terms changed: finance must confirm them again."))
 
@@ -194,11 +201,15 @@ class SaleOrder(models.Model):
         controllers = self._ps_get_finance_controllers()
         existing = {
             (activity.res_id, activity.user_id.id)
-            for activity in self.env["mail.activity"].sudo().search([
-                ("res_model", "=", self._name),
-                ("res_id", "in", orders.ids),
-                ("activity_type_id", "=", activity_type.id),
-            ])
+            for activity in self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", orders.ids),
+                    ("activity_type_id", "=", activity_type.id),
+                ]
+            )
         }
         vals_list = [
             {
@@ -222,6 +233,8 @@ class SaleOrder(models.Model):
         """Return the internal users who act as finance controllers of the current company."""
         group = self.env.ref(GROUP_FINANCE_CONTROLLER)
         return group.users.filtered(
-            lambda user: user.active and not user.share and user.id != SUPERUSER_ID
+            lambda user: user.active
+            and not user.share
+            and user.id != SUPERUSER_ID
             and self.env.company in user.company_ids
         )

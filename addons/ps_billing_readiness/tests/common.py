@@ -34,94 +34,125 @@ class BillingControlCase(TransactionCase):
         cls.currency = cls.company.currency_id
 
         cls.consultant = new_test_user(
-            cls.env, login="bc_consultant", name="Carla Consultant",
-            groups=GROUP_CONSULTANT, email="carla@example.com",
+            cls.env,
+            login="bc_consultant",
+            name="Carla Consultant",
+            groups=GROUP_CONSULTANT,
+            email="carla@example.com",
         )
         cls.project_manager = new_test_user(
-            cls.env, login="bc_manager", name="Paul Manager",
-            groups=GROUP_PROJECT_MANAGER, email="paul@example.com",
+            cls.env,
+            login="bc_manager",
+            name="Paul Manager",
+            groups=GROUP_PROJECT_MANAGER,
+            email="paul@example.com",
         )
         cls.controller = new_test_user(
-            cls.env, login="bc_controller", name="Fiona Controller",
-            groups=GROUP_FINANCE_CONTROLLER, email="fiona@example.com",
+            cls.env,
+            login="bc_controller",
+            name="Fiona Controller",
+            groups=GROUP_FINANCE_CONTROLLER,
+            email="fiona@example.com",
         )
         Employee = cls.env["hr.employee"]
-        cls.employee_manager = Employee.create({
-            "name": cls.project_manager.name,
-            "user_id": cls.project_manager.id,
-            "hourly_cost": 60.0,
-        })
-        cls.employee_consultant = Employee.create({
-            "name": cls.consultant.name,
-            "user_id": cls.consultant.id,
-            "hourly_cost": 40.0,
-            "parent_id": cls.employee_manager.id,
-        })
-        cls.employee_controller = Employee.create({
-            "name": cls.controller.name,
-            "user_id": cls.controller.id,
-            "hourly_cost": 55.0,
-        })
+        cls.employee_manager = Employee.create(
+            {
+                "name": cls.project_manager.name,
+                "user_id": cls.project_manager.id,
+                "hourly_cost": 60.0,
+            }
+        )
+        cls.employee_consultant = Employee.create(
+            {
+                "name": cls.consultant.name,
+                "user_id": cls.consultant.id,
+                "hourly_cost": 40.0,
+                "parent_id": cls.employee_manager.id,
+            }
+        )
+        cls.employee_controller = Employee.create(
+            {
+                "name": cls.controller.name,
+                "user_id": cls.controller.id,
+                "hourly_cost": 55.0,
+            }
+        )
 
-        cls.client = cls.env["res.partner"].create({
-            "name": "Northwind Industries",
-            "is_company": True,
-            "email": "ap@northwind.example.com",
-        })
-        cls.client_contact = cls.env["res.partner"].create({
-            "name": "Nora North",
-            "parent_id": cls.client.id,
-            "email": "nora@northwind.example.com",
-        })
+        cls.client = cls.env["res.partner"].create(
+            {
+                "name": "Northwind Industries",
+                "is_company": True,
+                "email": "ap@northwind.example.com",
+            }
+        )
+        cls.client_contact = cls.env["res.partner"].create(
+            {
+                "name": "Nora North",
+                "parent_id": cls.client.id,
+                "email": "nora@northwind.example.com",
+            }
+        )
 
         uom_hour = cls.env.ref("uom.product_uom_hour")
         uom_unit = cls.env.ref("uom.product_uom_unit")
         Product = cls.env["product.product"]
-        cls.product_time_materials = Product.create({
-            "name": "Consulting (time and materials)",
-            "type": "service",
-            "list_price": 150.0,
-            "standard_price": 50.0,
-            "uom_id": uom_hour.id,
-            "uom_po_id": uom_hour.id,
-            "service_tracking": "task_in_project",
-            "invoice_policy": "delivery",
-            "service_type": "timesheet",
-        })
-        cls.product_milestone = Product.create({
-            "name": "Implementation (milestones)",
-            "type": "service",
-            "list_price": 10000.0,
-            "uom_id": uom_unit.id,
-            "uom_po_id": uom_unit.id,
-            "service_tracking": "project_only",
-            "invoice_policy": "delivery",
-            "service_type": "milestones",
-        })
-        cls.product_fixed_fee = Product.create({
-            "name": "Audit (fixed fee)",
-            "type": "service",
-            "list_price": 5000.0,
-            "uom_id": uom_unit.id,
-            "uom_po_id": uom_unit.id,
-            "service_tracking": "no",
-            "invoice_policy": "order",
-        })
+        cls.product_time_materials = Product.create(
+            {
+                "name": "Consulting (time and materials)",
+                "type": "service",
+                "list_price": 150.0,
+                "standard_price": 50.0,
+                "uom_id": uom_hour.id,
+                "uom_po_id": uom_hour.id,
+                "service_tracking": "task_in_project",
+                "invoice_policy": "delivery",
+                "service_type": "timesheet",
+            }
+        )
+        cls.product_milestone = Product.create(
+            {
+                "name": "Implementation (milestones)",
+                "type": "service",
+                "list_price": 10000.0,
+                "uom_id": uom_unit.id,
+                "uom_po_id": uom_unit.id,
+                "service_tracking": "project_only",
+                "invoice_policy": "delivery",
+                "service_type": "milestones",
+            }
+        )
+        cls.product_fixed_fee = Product.create(
+            {
+                "name": "Audit (fixed fee)",
+                "type": "service",
+                "list_price": 5000.0,
+                "uom_id": uom_unit.id,
+                "uom_po_id": uom_unit.id,
+                "service_tracking": "no",
+                "invoice_policy": "order",
+            }
+        )
 
-        cls.engagement = cls.env["sale.order"].create({
-            "partner_id": cls.client.id,
-            "user_id": cls.controller.id,
-            "order_line": [
-                Command.create({
-                    "product_id": cls.product_time_materials.id,
-                    "product_uom_qty": 100.0,
-                }),
-                Command.create({
-                    "product_id": cls.product_milestone.id,
-                    "product_uom_qty": 1.0,
-                }),
-            ],
-        })
+        cls.engagement = cls.env["sale.order"].create(
+            {
+                "partner_id": cls.client.id,
+                "user_id": cls.controller.id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": cls.product_time_materials.id,
+                            "product_uom_qty": 100.0,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "product_id": cls.product_milestone.id,
+                            "product_uom_qty": 1.0,
+                        }
+                    ),
+                ],
+            }
+        )
         cls.engagement.action_confirm()
         cls.line_time_materials = cls.engagement.order_line.filtered(
             lambda line: line.product_id == cls.product_time_materials
@@ -151,12 +182,14 @@ class BillingControlCase(TransactionCase):
     def _log_time(cls, employee, hours, date, task=None, **values):
         """Create a timesheet line of ``employee`` on the engagement's task."""
         task = task or cls.task
-        return cls.env["account.analytic.line"].create({
-            "name": values.pop("name", "Work"),
-            "employee_id": employee.id,
-            "project_id": task.project_id.id,
-            "task_id": task.id,
-            "unit_amount": hours,
-            "date": date,
-            **values,
-        })
+        return cls.env["account.analytic.line"].create(
+            {
+                "name": values.pop("name", "Work"),
+                "employee_id": employee.id,
+                "project_id": task.project_id.id,
+                "task_id": task.id,
+                "unit_amount": hours,
+                "date": date,
+                **values,
+            }
+        )

@@ -15,10 +15,12 @@ class TestReadinessAccessRights(BillingControlCase):
         cls._log_time(cls.employee_consultant, 4.0, "2026-10-05")
         cls.readiness = cls._evaluate()
         cls.other_manager = new_test_user(cls.env, login="bc_other_pm", groups=GROUP_PROJECT_MANAGER)
-        other_order = cls.env["sale.order"].create({
-            "partner_id": cls.client.id,
-            "order_line": [Command.create({"product_id": cls.product_time_materials.id, "product_uom_qty": 5})],
-        })
+        other_order = cls.env["sale.order"].create(
+            {
+                "partner_id": cls.client.id,
+                "order_line": [Command.create({"product_id": cls.product_time_materials.id, "product_uom_qty": 5})],
+            }
+        )
         other_order.action_confirm()
         other_order.date_order = "2026-09-01"
         other_order.order_line.project_id.user_id = cls.other_manager

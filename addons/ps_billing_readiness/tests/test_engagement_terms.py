@@ -10,17 +10,21 @@ from .common import BillingControlCase
 @tagged("post_install", "-at_install")
 class TestEngagementTerms(BillingControlCase):
     def _terms_activities(self, order):
-        return self.env["mail.activity"].search([
-            ("res_model", "=", "sale.order"),
-            ("res_id", "=", order.id),
-            ("activity_type_id", "=", self.env.ref("ps_billing_readiness.mail_activity_type_confirm_terms").id),
-        ])
+        return self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "sale.order"),
+                ("res_id", "=", order.id),
+                ("activity_type_id", "=", self.env.ref("ps_billing_readiness.mail_activity_type_confirm_terms").id),
+            ]
+        )
 
     def _new_order(self, product):
-        return self.env["sale.order"].create({
-            "partner_id": self.client.id,
-            "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 10.0})],
-        })
+        return self.env["sale.order"].create(
+            {
+                "partner_id": self.client.id,
+                "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 10.0})],
+            }
+        )
 
     def test_default_billing_model_follows_service_lines(self):
         self.assertEqual(self._new_order(self.product_time_materials).ps_billing_model, "time_materials")

@@ -60,7 +60,9 @@ class TestExceptionFlags(BillingControlCase):
         tax = self.env["account.tax"].create({"name": "Special 3%", "amount": 3.0, "type_tax_use": "sale"})
         move = self._draft()
         self.assertNotIn("tax_override", self._codes(move))
-        move.write({"invoice_line_ids": [Command.update(self._time_line(move).id, {"tax_ids": [Command.set(tax.ids)]})]})
+        move.write(
+            {"invoice_line_ids": [Command.update(self._time_line(move).id, {"tax_ids": [Command.set(tax.ids)]})]}
+        )
         self.assertIn("tax_override", self._codes(move))
 
     def test_margin_below_target(self):
@@ -83,21 +85,42 @@ class TestExceptionFlags(BillingControlCase):
         self.assertNotIn("unsupported_expense", self._codes(move))
 
     def _draft_with_expense(self, receipt=False):
-        product = self.env["product.product"].create({
-            "name": "Train ticket", "type": "service", "can_be_expensed": True, "expense_policy": "cost",
-            "invoice_policy": "delivery", "standard_price": 0.0,
-        })
-        expense = self.env["hr.expense"].create({
-            "name": "Train to client", "employee_id": self.employee_consultant.id, "product_id": product.id,
-            "total_amount_currency": 80.0, "sale_order_id": self.engagement.id, "payment_mode": "company_account",
-        })
+        product = self.env["product.product"].create(
+            {
+                "name": "Train ticket",
+                "type": "service",
+                "can_be_expensed": True,
+                "expense_policy": "cost",
+                "invoice_policy": "delivery",
+                "standard_price": 0.0,
+            }
+        )
+        expense = self.env["hr.expense"].create(
+            {
+                "name": "Train to client",
+                "employee_id": self.employee_consultant.id,
+                "product_id": product.id,
+                "total_amount_currency": 80.0,
+                "sale_order_id": self.engagement.id,
+                "payment_mode": "company_account",
+            }
+        )
         if receipt:
-            self.env["ir.attachment"].create({
-                "name": "ticket.pdf", "res_model": "hr.expense", "res_id": expense.id, "raw": b"%PDF-1.4 ticket",
-            })
-        sheet = self.env["hr.expense.sheet"].create({
-            "name": "Trip", "employee_id": self.employee_consultant.id, "expense_line_ids": [Command.set(expense.ids)],
-        })
+            self.env["ir.attachment"].create(
+                {
+                    "name": "ticket.pdf",
+                    "res_model": "hr.expense",
+                    "res_id": expense.id,
+                    "raw": b"%PDF-1.4 ticket",
+                }
+            )
+        sheet = self.env["hr.expense.sheet"].create(
+            {
+                "name": "Trip",
+                "employee_id": self.employee_consultant.id,
+                "expense_line_ids": [Command.set(expense.ids)],
+            }
+        )
         sheet.action_submit_sheet()
         sheet.action_approve_expense_sheets()
         sheet.action_sheet_move_create()

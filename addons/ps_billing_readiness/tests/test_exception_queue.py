@@ -12,11 +12,13 @@ from .common import BillingControlCase
 @tagged("post_install", "-at_install")
 class TestExceptionQueue(BillingControlCase):
     def _activities(self, records, xmlid):
-        return self.env["mail.activity"].search([
-            ("res_model", "=", "ps.billing.readiness"),
-            ("res_id", "in", records.ids),
-            ("activity_type_id", "=", self.env.ref(xmlid).id),
-        ])
+        return self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "ps.billing.readiness"),
+                ("res_id", "in", records.ids),
+                ("activity_type_id", "=", self.env.ref(xmlid).id),
+            ]
+        )
 
     def _blocked_october(self):
         self._log_time(self.employee_consultant, 6.0, "2026-10-12")
@@ -63,7 +65,9 @@ class TestExceptionQueue(BillingControlCase):
 
     def test_exceptions_action_lists_blocked_records_only(self):
         october = self._blocked_october()
-        action = self.env["ir.actions.act_window"]._for_xml_id("ps_billing_readiness.ps_billing_readiness_action_exceptions")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "ps_billing_readiness.ps_billing_readiness_action_exceptions"
+        )
         listed = self.env["ps.billing.readiness"].search(literal_eval(action["domain"]))
         self.assertIn(october, listed)
         self.assertEqual(set(listed.mapped("state")), {"blocked"})

@@ -40,7 +40,7 @@ class TestInvoiceDrafting(BillingControlCase):
     def test_draft_bills_time_up_to_the_period_end_only(self):
         october = self._ready_october()
         october.with_user(self.controller).action_create_invoice_draft()
-        line = october.invoice_id.invoice_line_ids.filtered(lambda l: l.sale_line_ids == self.line_time_materials)
+        line = october.invoice_id.invoice_line_ids.filtered(lambda line: line.sale_line_ids == self.line_time_materials)
         self.assertEqual(line.quantity, 6.0)
         self.assertEqual(october.invoice_id.amount_untaxed, 6 * 150.0)
         timesheets = self.env["account.analytic.line"].search([("task_id", "=", self.task.id)])
@@ -88,7 +88,7 @@ class TestInvoiceDrafting(BillingControlCase):
     def test_draft_anyway_flags_and_logs_the_override(self):
         october = self._blocked_october()
         action = october.with_user(self.controller).action_draft_anyway()
-        wizard_form = Form(self.env[action["res_model"]].with_user(self.controller).with_context(action["context"]))
+        wizard_form = Form(self.env[action["res_model"]].with_user(self.controller).with_context(**action["context"]))
         wizard_form.reason = "Client agreed terms by email; confirmation pending"
         wizard_form.save().action_confirm()
         move = october.invoice_id
@@ -100,9 +100,16 @@ class TestInvoiceDrafting(BillingControlCase):
 
     def test_draft_anyway_requires_a_reason(self):
         october = self._blocked_october()
-        wizard = self.env["ps.readiness.draft.anyway"].with_user(self.controller).create({
-            "readiness_id": october.id, "reason": "   ",
-        })
+        wizard = (
+            self.env["ps.readiness.draft.anyway"]
+            .with_user(self.controller)
+            .create(
+                {
+                    "readiness_id": october.id,
+                    "reason": "   ",
+                }
+            )
+        )
         with self.assertRaisesRegex(UserError, "reason"):
             wizard.action_confirm()
         self.assertFalse(october.invoice_id)
@@ -112,9 +119,12 @@ class TestInvoiceDrafting(BillingControlCase):
         with self.assertRaises(AccessError):
             october.with_user(self.project_manager).action_draft_anyway()
         with self.assertRaises(AccessError):
-            self.env["ps.readiness.draft.anyway"].with_user(self.project_manager).create({
-                "readiness_id": october.id, "reason": "I want it",
-            })
+            self.env["ps.readiness.draft.anyway"].with_user(self.project_manager).create(
+                {
+                    "readiness_id": october.id,
+                    "reason": "I want it",
+                }
+            )
         self.assertFalse(october.invoice_id)
 
     def test_draft_anyway_refused_for_ready_period(self):

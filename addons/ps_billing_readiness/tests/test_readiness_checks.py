@@ -15,14 +15,16 @@ class TestReadinessChecks(BillingControlCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.expense_product = cls.env["product.product"].create({
-            "name": "Travel (re-invoiced at cost)",
-            "type": "service",
-            "can_be_expensed": True,
-            "expense_policy": "cost",
-            "invoice_policy": "delivery",
-            "standard_price": 0.0,
-        })
+        cls.expense_product = cls.env["product.product"].create(
+            {
+                "name": "Travel (re-invoiced at cost)",
+                "type": "service",
+                "can_be_expensed": True,
+                "expense_policy": "cost",
+                "invoice_policy": "delivery",
+                "standard_price": 0.0,
+            }
+        )
 
     def _october(self):
         self._log_time(self.employee_consultant, 8.0, "2026-10-05")
@@ -32,14 +34,16 @@ class TestReadinessChecks(BillingControlCase):
         return set(readiness.finding_ids.mapped("check_code"))
 
     def _expense(self, **values):
-        return self.env["hr.expense"].create({
-            "name": values.pop("name", "Taxi to client"),
-            "employee_id": self.employee_consultant.id,
-            "product_id": self.expense_product.id,
-            "total_amount_currency": 120.0,
-            "date": "2026-10-06",
-            **values,
-        })
+        return self.env["hr.expense"].create(
+            {
+                "name": values.pop("name", "Taxi to client"),
+                "employee_id": self.employee_consultant.id,
+                "product_id": self.expense_product.id,
+                "total_amount_currency": 120.0,
+                "date": "2026-10-06",
+                **values,
+            }
+        )
 
     # terms_confirmed ----------------------------------------------------
     def test_terms_confirmed_blocks_unconfirmed_terms(self):
@@ -86,9 +90,13 @@ class TestReadinessChecks(BillingControlCase):
 
     def test_expenses_validated_passes_when_approved(self):
         expense = self._expense(sale_order_id=self.engagement.id)
-        sheet = self.env["hr.expense.sheet"].create({
-            "name": "October", "employee_id": self.employee_consultant.id, "expense_line_ids": [(6, 0, expense.ids)],
-        })
+        sheet = self.env["hr.expense.sheet"].create(
+            {
+                "name": "October",
+                "employee_id": self.employee_consultant.id,
+                "expense_line_ids": [(6, 0, expense.ids)],
+            }
+        )
         sheet.action_submit_sheet()
         sheet.action_approve_expense_sheets()
         self.assertEqual(expense.state, "approved")

@@ -83,10 +83,12 @@ class TestReadinessEvaluation(BillingControlCase):
         self.assertEqual(october.amount_deliverable, 0.0)
 
     def test_evaluation_refused_for_quotations(self):
-        quotation = self.env["sale.order"].create({
-            "partner_id": self.client.id,
-            "order_line": [Command.create({"product_id": self.product_time_materials.id})],
-        })
+        quotation = self.env["sale.order"].create(
+            {
+                "partner_id": self.client.id,
+                "order_line": [Command.create({"product_id": self.product_time_materials.id})],
+            }
+        )
         with self.assertRaisesRegex(UserError, "confirmed engagements"):
             quotation.action_ps_evaluate_readiness()
         self.assertFalse(self.env["ps.billing.readiness"].search([("sale_order_id", "=", quotation.id)]))
@@ -109,13 +111,23 @@ class TestReadinessEvaluation(BillingControlCase):
 
     def test_expense_change_marks_engagement_for_reevaluation(self):
         self._evaluate()
-        product = self.env["product.product"].create({
-            "name": "Hotel", "type": "service", "can_be_expensed": True, "expense_policy": "cost",
-        })
-        self.env["hr.expense"].create({
-            "name": "Hotel", "employee_id": self.employee_consultant.id, "product_id": product.id,
-            "total_amount_currency": 90.0, "sale_order_id": self.engagement.id,
-        })
+        product = self.env["product.product"].create(
+            {
+                "name": "Hotel",
+                "type": "service",
+                "can_be_expensed": True,
+                "expense_policy": "cost",
+            }
+        )
+        self.env["hr.expense"].create(
+            {
+                "name": "Hotel",
+                "employee_id": self.employee_consultant.id,
+                "product_id": product.id,
+                "total_amount_currency": 90.0,
+                "sale_order_id": self.engagement.id,
+            }
+        )
         self.assertTrue(self.engagement.ps_readiness_dirty)
 
     def test_terms_change_marks_engagement_for_reevaluation(self):
@@ -125,10 +137,12 @@ class TestReadinessEvaluation(BillingControlCase):
 
     # Scheduled action ----------------------------------------------------------
     def _other_engagement(self):
-        order = self.env["sale.order"].create({
-            "partner_id": self.client.id,
-            "order_line": [Command.create({"product_id": self.product_time_materials.id, "product_uom_qty": 5})],
-        })
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.client.id,
+                "order_line": [Command.create({"product_id": self.product_time_materials.id, "product_uom_qty": 5})],
+            }
+        )
         order.action_confirm()
         order.date_order = "2026-09-01"
         return order
@@ -163,9 +177,11 @@ class TestReadinessEvaluation(BillingControlCase):
         self._other_engagement()
         with freeze_time("2026-11-10"):
             self.env["ps.billing.readiness"]._cron_evaluate_readiness(limit=1)
-        trigger = self.env["ir.cron.trigger"].search([
-            ("cron_id", "=", self.env.ref("ps_billing_readiness.ir_cron_evaluate_readiness").id),
-        ])
+        trigger = self.env["ir.cron.trigger"].search(
+            [
+                ("cron_id", "=", self.env.ref("ps_billing_readiness.ir_cron_evaluate_readiness").id),
+            ]
+        )
         self.assertTrue(trigger, "a batch that leaves engagements behind schedules the next one")
 
 
@@ -177,25 +193,33 @@ class TestReadinessEvaluationQueries(BillingControlCase):
     def setUpClass(cls):
         super().setUpClass()
         products = [cls.product_time_materials, cls.product_fixed_fee]
-        orders = cls.env["sale.order"].create([
-            {
-                "partner_id": cls.client.id,
-                "date_order": "2026-09-01",
-                "order_line": [Command.create({"product_id": products[i % 2].id, "product_uom_qty": 10})],
-            }
-            for i in range(50)
-        ])
+        orders = cls.env["sale.order"].create(
+            [
+                {
+                    "partner_id": cls.client.id,
+                    "date_order": "2026-09-01",
+                    "order_line": [Command.create({"product_id": products[i % 2].id, "product_uom_qty": 10})],
+                }
+                for i in range(50)
+            ]
+        )
         orders.action_confirm()
         orders.write({"date_order": "2026-09-01"})
         orders.with_user(cls.controller).action_ps_confirm_terms()
         tasks = orders.order_line.task_id
-        cls.env["account.analytic.line"].create([
-            {
-                "name": "Work", "employee_id": cls.employee_consultant.id, "task_id": task.id,
-                "project_id": task.project_id.id, "unit_amount": 1.0 + i % 3, "date": f"2026-10-{1 + i % 28:02d}",
-            }
-            for i, task in enumerate(tasks)
-        ])
+        cls.env["account.analytic.line"].create(
+            [
+                {
+                    "name": "Work",
+                    "employee_id": cls.employee_consultant.id,
+                    "task_id": task.id,
+                    "project_id": task.project_id.id,
+                    "unit_amount": 1.0 + i % 3,
+                    "date": f"2026-10-{1 + i % 28:02d}",
+                }
+                for i, task in enumerate(tasks)
+            ]
+        )
         cls.orders = orders
 
     def _count_queries(self, orders):

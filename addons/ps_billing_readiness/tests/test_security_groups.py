@@ -36,8 +36,12 @@ class TestSecurityGroups(BillingControlCase):
         self.assertTrue(admin.has_group(GROUP_CONSULTANT))
 
     def test_groups_share_one_category(self):
-        groups = self.env.ref(GROUP_CONSULTANT) | self.env.ref(GROUP_PROJECT_MANAGER) | \
-            self.env.ref(GROUP_FINANCE_CONTROLLER) | self.env.ref(GROUP_ADMINISTRATOR)
+        groups = (
+            self.env.ref(GROUP_CONSULTANT)
+            | self.env.ref(GROUP_PROJECT_MANAGER)
+            | self.env.ref(GROUP_FINANCE_CONTROLLER)
+            | self.env.ref(GROUP_ADMINISTRATOR)
+        )
         self.assertEqual(
             groups.category_id,
             self.env.ref("ps_billing_readiness.module_category_billing_control"),
@@ -55,10 +59,13 @@ class TestSecurityGroups(BillingControlCase):
 
     def test_only_billing_control_users_see_the_app_menu(self):
         root = self.env.ref("ps_billing_readiness.menu_billing_control_root")
-        plain_user = self.env["res.users"].create({
-            "name": "Plain Employee", "login": "bc_plain",
-            "groups_id": [(6, 0, [self.env.ref("base.group_user").id])],
-        })
+        plain_user = self.env["res.users"].create(
+            {
+                "name": "Plain Employee",
+                "login": "bc_plain",
+                "groups_id": [(6, 0, [self.env.ref("base.group_user").id])],
+            }
+        )
         visible = self.env["ir.ui.menu"].with_user(plain_user)._visible_menu_ids()
         self.assertNotIn(root.id, visible)
         visible = self.env["ir.ui.menu"].with_user(self.controller)._visible_menu_ids()
