@@ -71,8 +71,10 @@ STAFF_ROLES = ("senior", "consultant")
 
 # Engagements: start is in days before today; lines are (product, quantity, price);
 # milestones are (name, share of the fee, deadline in days from today, reached days ago).
-# A "po" key means the client requires a PO (False: not received yet); the billing model
-# is given only where the products alone do not tell it (a retainer is invoiced as ordered).
+# A "po" key means the client requires a PO (False: not received yet); "client_approval"
+# means the client approves invoices; "terms_confirmed": False leaves the terms for finance
+# to confirm. The billing model is given only where the products alone do not tell it (a
+# retainer is invoiced as ordered, like a fixed fee).
 ENGAGEMENTS = (
     {
         "key": "northgate_network",

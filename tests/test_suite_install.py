@@ -1,0 +1,31 @@
+"""The four Billing Control addons are installed together, with the demo firm."""
+
+from odoo.tests import TransactionCase, tagged
+
+SUITE = (
+    "ps_billing_readiness",
+    "ps_timesheet_compliance",
+    "ps_milestone_billing",
+    "ps_billing_approvals",
+)
+
+
+@tagged("post_install", "-at_install")
+class TestSuiteInstall(TransactionCase):
+    def test_the_four_modules_are_installed(self):
+        modules = self.env["ir.module.module"].search([("name", "in", SUITE)])
+        self.assertEqual({module.name: module.state for module in modules}, dict.fromkeys(SUITE, "installed"))
+
+    def test_feature_modules_depend_on_the_core_only(self):
+        for name in SUITE[1:]:
+            module = self.env["ir.module.module"].search([("name", "=", name)])
+            suite_deps = set(module.dependencies_id.mapped("name")) & set(SUITE)
+            self.assertEqual(suite_deps, {"ps_billing_readiness"}, f"{name} must depend on the core only")
+
+    def test_demo_firm_is_loaded(self):
+        consultants = self.env.ref("ps_billing_readiness.group_consultant").users.filtered(
+            lambda user: user.login.startswith("demo.")
+        )
+        self.assertEqual(len(consultants), 30)
+        engagements = self.env["sale.order"].search([("state", "=", "sale"), ("ps_billing_model", "!=", False)])
+        self.assertGreaterEqual(len(engagements), 12)
