@@ -29,3 +29,10 @@ class TestSuiteInstall(TransactionCase):
         self.assertEqual(len(consultants), 30)
         engagements = self.env["sale.order"].search([("state", "=", "sale"), ("ps_billing_model", "!=", False)])
         self.assertGreaterEqual(len(engagements), 12)
+
+    def test_demo_engagements_blocked_for_realistic_reasons(self):
+        blocked = self.env["ps.billing.readiness"].search([("state", "=", "blocked")])
+        self.assertTrue(blocked, "the demo firm shows blocked engagements")
+        codes = set(blocked.finding_ids.filtered(lambda f: f.severity == "blocking").mapped("check_code"))
+        self.assertTrue({"terms_confirmed", "po_reference", "expenses_unlinked"} <= codes, codes)
+        self.assertTrue(self.env["ps.billing.readiness"].search_count([("state", "=", "ready")]))

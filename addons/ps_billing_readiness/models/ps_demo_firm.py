@@ -312,6 +312,13 @@ class PsDemoFirm(models.AbstractModel):
         _logger.info("Demo firm loaded in %.1f s.", time.perf_counter() - started)
 
     @api.model
+    def _evaluate_demo_readiness(self):
+        """Evaluate the demo engagements so the readiness board opens on real findings."""
+        orders = self.env["sale.order"].search([("state", "=", "sale"), ("ps_has_services", "=", True)])
+        if orders:
+            self.env["ps.billing.readiness"].with_context(tracking_disable=True)._evaluate_orders(orders)
+
+    @api.model
     def _create_demo_people(self, rng):
         """Create the users and employees of the firm; return the employees by person key."""
         groups = {role: self.env.ref(f"{MODULE}.{group}") for role, group in ROLE_GROUP.items()}
