@@ -341,20 +341,33 @@ class PsBillingReadiness(models.Model):
 
     def _apply_findings(self, findings, deliverable, day):
         """Set state, amounts and aging from the new findings; open or close the owner's activity."""
-        blocking_amount = defaultdict(float)
-        at_risk = defaultdict(float)
+        # Findings about the engagement itself (terms, PO) each hold back the same
+        # whole deliverable: they count once, the largest; findings about other
+        # records (an expense, a sale line, a draft) add up.
+        totals = defaultdict(lambda: {"wide": 0.0, "wide_blocking": 0.0, "other": 0.0, "other_blocking": 0.0})
         blocked_ids = set()
         for finding in findings:
-            at_risk[finding.readiness_id.id] += finding.amount_at_risk
-            if finding.severity == "blocking":
+            record_totals = totals[finding.readiness_id.id]
+            blocking = finding.severity == "blocking"
+            amount = finding.amount_at_risk
+            if blocking:
                 blocked_ids.add(finding.readiness_id.id)
-                blocking_amount[finding.readiness_id.id] += finding.amount_at_risk
+            if finding.res_model == "sale.order" and finding.res_id == finding.readiness_id.sale_order_id.id:
+                record_totals["wide"] = max(record_totals["wide"], amount)
+                if blocking:
+                    record_totals["wide_blocking"] = max(record_totals["wide_blocking"], amount)
+            else:
+                record_totals["other"] += amount
+                if blocking:
+                    record_totals["other_blocking"] += amount
+        at_risk = {rid: t["wide"] + t["other"] for rid, t in totals.items()}
+        blocking_amount = {rid: t["wide_blocking"] + t["other_blocking"] for rid, t in totals.items()}
         now = fields.Datetime.now()
         newly_blocked, unblocked = self.browse(), self.browse()
         rows = []
         for record in self:
             total = deliverable.get(record.id, 0.0)
-            amount_blocked = min(total, blocking_amount[record.id]) if record.id in blocked_ids else 0.0
+            amount_blocked = min(total, blocking_amount.get(record.id, 0.0))
             if record.id in blocked_ids:
                 state = "blocked"
             elif float_compare(total, 0.0, precision_rounding=record.currency_id.rounding) > 0:
@@ -375,7 +388,7 @@ class PsBillingReadiness(models.Model):
                     total,
                     amount_blocked,
                     total - amount_blocked,
-                    at_risk[record.id],
+                    at_risk.get(record.id, 0.0),
                     blocked_since or None,
                     escalated_on or None,
                     now,
@@ -676,7 +689,7 @@ class PsBillingReadiness(models.Model):
                             amount=record._format(at_risk),
                         ),
                         at_risk,
-                        line.order_id,
+                        line,
                     )
                 )
         return findings

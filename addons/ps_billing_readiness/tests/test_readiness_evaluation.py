@@ -76,6 +76,18 @@ class TestReadinessEvaluation(BillingControlCase):
         self.assertFalse(october.blocked_since)
         self.assertEqual(october.amount_ready, 450.0)
 
+    def test_engagement_wide_findings_count_once_at_risk(self):
+        self.engagement.ps_po_required = True  # terms and PO both hold back the whole deliverable
+        self.line_time_materials.price_unit = 140.0
+        self._log_time(self.employee_consultant, 10.0, "2026-10-10")
+        october = self._evaluate().sorted("period_start")[0]
+        self.assertEqual(
+            set(october.finding_ids.mapped("check_code")), {"terms_confirmed", "po_reference", "rate_mismatch"}
+        )
+        self.assertEqual(october.amount_deliverable, 1400.0)
+        self.assertEqual(october.amount_blocked, 1400.0)
+        self.assertEqual(october.amount_at_risk, 1400.0 + 100.0, "the whole deliverable once, plus the rate gap")
+
     def test_nothing_delivered_is_not_ready(self):
         self._confirm_terms()
         october = self._evaluate().sorted("period_start")[0]
