@@ -314,7 +314,7 @@ class PsBillingReadiness(models.Model):
         day = day or fields.Date.context_today(self)
         records = Readiness._get_or_create_for_orders(orders.sudo(), day)
         records._evaluate(day)
-        orders.sudo().write({"ps_readiness_dirty": False})
+        orders.sudo().write({"ps_readiness_dirty": False, "ps_readiness_evaluated_on": day})
         return records.with_env(self.env)
 
     def _evaluate(self, day=None):
@@ -874,25 +874,27 @@ class PsBillingReadiness(models.Model):
         """Evaluate confirmed engagements in batches, the ones marked outdated first."""
         today = fields.Date.context_today(self)
         Order = self.env["sale.order"]
-        base_domain = [("state", "=", "sale"), ("ps_has_services", "=", True)]
         # Engagements already evaluated today are done: a rerun or a resume skips them.
-        done_today = self.search([("evaluated_on", ">=", fields.Datetime.to_datetime(today))]).sale_order_id
-        domain = expression.AND(
-            [
-                base_domain,
-                [
-                    "|",
-                    ("ps_readiness_dirty", "=", True),
-                    ("id", "not in", done_today.ids),
-                ],
-            ]
-        )
+        domain = [
+            ("state", "=", "sale"),
+            ("ps_has_services", "=", True),
+            "|",
+            ("ps_readiness_dirty", "=", True),
+            "|",
+            ("ps_readiness_evaluated_on", "=", False),
+            ("ps_readiness_evaluated_on", "<", today),
+        ]
         orders = Order.search(domain, order="ps_readiness_dirty desc, id", limit=limit)
         if not orders:
             return 0
-        self._run_in_savepoints(orders, lambda order: self._evaluate_orders(order, today), "evaluate readiness")
+        self._run_batch(
+            orders,
+            lambda batch: self._evaluate_orders(batch, today),
+            "evaluate the readiness of",
+            on_failure=lambda order, error: self._on_evaluation_failure(order, today, error),
+        )
         self._commit_between_batches()
-        if Order.search_count(domain, limit=1) and self._remaining_after(orders, domain):
+        if Order.search_count(domain, limit=1):
             self.env.ref("ps_billing_readiness.ir_cron_evaluate_readiness")._trigger()
         return len(orders)
 
@@ -905,9 +907,14 @@ class PsBillingReadiness(models.Model):
             ("cutoff_date", "<", fields.Date.context_today(self)),
         ]
         records = self.search(domain, limit=limit, order="cutoff_date, id")
-        self._run_in_savepoints(records, lambda record: record._create_invoice_draft(), "draft invoice")
+        self._run_batch(
+            records,
+            lambda batch: batch._create_invoice_drafts(),
+            "draft the invoice of",
+            on_failure=lambda record, error: record._on_drafting_failure(error),
+        )
         self._commit_between_batches()
-        if len(records) == limit and self.search_count(domain):
+        if self.search_count(domain, limit=1):
             self.env.ref("ps_billing_readiness.ir_cron_create_invoice_drafts")._trigger()
         return len(records)
 
@@ -919,18 +926,47 @@ class PsBillingReadiness(models.Model):
         due = records.filtered(
             lambda r: r.blocked_since and (today - r.blocked_since).days >= r.company_id.ps_escalation_days
         )[:limit]
-        self._run_in_savepoints(due, lambda record: record._escalate(), "escalate")
+        self._run_batch(due, lambda batch: batch._escalate(), "escalate")
+        self._commit_between_batches()
         return len(due)
 
     @api.model
-    def _run_in_savepoints(self, records, func, what):
-        """Run ``func`` on each record in its own savepoint, logging and skipping the ones that fail."""
+    def _run_batch(self, records, func, what, on_failure=None):
+        """Run ``func`` on the whole batch in a savepoint; if it fails, run it record by
+        record so that one bad record cannot sink the others, which are logged and skipped."""
+        try:
+            with self.env.cr.savepoint():
+                func(records)
+            return
+        except Exception as error:  # noqa: BLE001 -- isolate the culprit below
+            if len(records) == 1:
+                return self._handle_failure(records, error, what, on_failure)
+            _logger.info("Billing readiness: a batch failed to %s; retrying record by record", what)
         for record in records:
             try:
                 with self.env.cr.savepoint():
                     func(record)
-            except (UserError, AccessError) as error:
-                _logger.warning("Billing readiness: could not %s for %s: %s", what, record.display_name, error)
+            except Exception as error:  # noqa: BLE001 -- one record must not sink the batch
+                self._handle_failure(record, error, what, on_failure)
+
+    @api.model
+    def _handle_failure(self, record, error, what, on_failure):
+        _logger.warning("Billing readiness: could not %s %s: %s", what, record.display_name, error)
+        if on_failure:
+            with self.env.cr.savepoint():
+                on_failure(record, error)
+
+    @api.model
+    def _on_evaluation_failure(self, order, day, error):
+        """Count a failed engagement as evaluated on ``day`` (no retry loop) and say why on it."""
+        order.sudo().write({"ps_readiness_dirty": False, "ps_readiness_evaluated_on": day})
+        order.message_post(body=_("Billing readiness could not be evaluated: %s", error))
+
+    def _on_drafting_failure(self, error):
+        """A period Odoo could not invoice goes back to not ready, with the reason, until re-evaluated."""
+        self.ensure_one()
+        self.write({"state": "not_ready"})
+        self.message_post(body=_("The invoice draft could not be created: %s", error))
 
     def _commit_between_batches(self):
         # A scheduled action works through thousands of engagements: committing
@@ -938,7 +974,3 @@ class PsBillingReadiness(models.Model):
         # run inside one transaction that must not be committed.
         if not getattr(threading.current_thread(), "testing", False) and not self.env.context.get("ps_no_commit"):
             self.env.cr.commit()  # pylint: disable=invalid-commit
-
-    @api.model
-    def _remaining_after(self, orders, domain):
-        return bool(self.env["sale.order"].search_count(expression.AND([domain, [("id", "not in", orders.ids)]])))

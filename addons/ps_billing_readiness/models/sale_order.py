@@ -59,6 +59,8 @@ class SaleOrder(models.Model):
         "the scheduled evaluation takes it first.",
     )
 
+    ps_readiness_evaluated_on = fields.Date("Readiness Evaluated On", copy=False, index=True, readonly=True)
+
     # ------------------------------------------------------------
     # Compute / search
     # ------------------------------------------------------------

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
@@ -54,6 +55,35 @@ class TestInvoiceDrafting(BillingControlCase):
         records = self._evaluate()
         self.assertNotIn(october, records)
         self.assertEqual(october.state, "invoiced")
+
+    def test_cron_skips_a_period_odoo_cannot_invoice_and_drafts_the_others(self):
+        october = self._ready_october()
+        other = self.env["sale.order"].create(
+            {
+                "partner_id": self.client.id,
+                "date_order": "2026-09-01",
+                "order_line": [Command.create({"product_id": self.product_time_materials.id, "product_uom_qty": 5})],
+            }
+        )
+        other.action_confirm()
+        other.date_order = "2026-09-01"
+        self._confirm_terms(other)
+        self._log_time(self.employee_consultant, 3.0, "2026-10-20", task=other.order_line.task_id)
+        other_october = self._evaluate(other).filtered(lambda r: r.period_start == self.october[0])
+        self.assertEqual(other_october.state, "ready")
+        # Someone invoiced October of the engagement by hand with Odoo's own button.
+        self.engagement._create_invoices()
+        self.env["ps.billing.readiness"]._cron_create_invoice_drafts()
+        self.assertTrue(other_october.invoice_id, "the other engagement is drafted")
+        self.assertFalse(october.invoice_id)
+        self.assertEqual(october.state, "not_ready")
+        self.assertIn("could not be created", october.message_ids[0].body)
+        trigger = self.env["ir.cron.trigger"].search(
+            [
+                ("cron_id", "=", self.env.ref("ps_billing_readiness.ir_cron_create_invoice_drafts").id),
+            ]
+        )
+        self.assertFalse(trigger, "a failed period does not make the cron loop")
 
     def test_cron_does_not_draft_before_the_cutoff(self):
         october = self._ready_october()
