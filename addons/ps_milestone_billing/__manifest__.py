@@ -12,5 +12,27 @@
     "development_status": "Alpha",
     "installable": True,
     "depends": ["ps_billing_readiness"],
-    "data": [],
+    "data": [
+        "security/ps_milestone_billing_security.xml",
+        "security/ir.model.access.csv",
+        "data/mail_activity_type_data.xml",
+        "data/ps_readiness_check_data.xml",
+        "data/ir_cron_data.xml",
+        "data/project_milestone_data.xml",
+        "views/project_milestone_views.xml",
+        "views/sale_order_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/portal_templates.xml",
+        "wizards/ps_milestone_decision_views.xml",
+        "views/ps_milestone_billing_menus.xml",
+        "data/base_automation_data.xml",
+    ],
+    "demo": [
+        "demo/project_milestone_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "ps_milestone_billing/static/tests/tours/*.js",
+        ],
+    },
 }

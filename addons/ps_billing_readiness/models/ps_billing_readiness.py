@@ -972,5 +972,6 @@ class PsBillingReadiness(models.Model):
         # A scheduled action works through thousands of engagements: committing
         # each batch keeps the work done if the next batch is interrupted. Tests
         # run inside one transaction that must not be committed.
-        if not getattr(threading.current_thread(), "testing", False) and not self.env.context.get("ps_no_commit"):
+        testing = self.env.registry.in_test_mode() or getattr(threading.current_thread(), "testing", False)
+        if not testing and not self.env.context.get("ps_no_commit"):
             self.env.cr.commit()  # pylint: disable=invalid-commit

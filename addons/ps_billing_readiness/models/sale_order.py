@@ -109,7 +109,7 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------
 
     def write(self, vals):
-        terms_changed = set(vals) & set(TERMS_FIELDS)
+        terms_changed = set(vals) & set(self._get_ps_terms_fields())
         if terms_changed and "ps_terms_confirmed" not in vals:
             confirmed = self.filtered("ps_terms_confirmed")
             res = super().write(vals)
@@ -117,6 +117,11 @@ class SaleOrder(models.Model):
                 confirmed._ps_withdraw_terms_confirmation()
             return res
         return super().write(vals)
+
+    @api.model
+    def _get_ps_terms_fields(self):
+        """Return the fields whose change withdraws finance's confirmation of the terms (extend with super())."""
+        return TERMS_FIELDS
 
     def _prepare_invoice(self):
         vals = super()._prepare_invoice()

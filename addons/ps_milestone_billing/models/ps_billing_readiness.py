@@ -1,0 +1,131 @@
+# Copyright 2026 Billing Control
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
+from odoo import _, models
+from odoo.tools import format_date
+
+
+class PsBillingReadiness(models.Model):
+    _inherit = "ps.billing.readiness"
+
+    def _check_milestones_accepted(self, check):
+        """Milestones reached in the period (or earlier, for the earliest open one) that are not accepted."""
+        orders = self.sale_order_id.filtered("ps_milestone_acceptance_required")
+        if not orders:
+            return []
+        milestones = (
+            self.env["project.milestone"]
+            .sudo()
+            .search(
+                [
+                    ("sale_line_id.order_id", "in", orders.ids),
+                    ("is_reached", "=", True),
+                    ("ps_acceptance_state", "in", ("awaiting", "rejected")),
+                    ("reached_date", "<=", max(self.mapped("period_end"))),
+                ],
+                order="reached_date, id",
+            )
+        )
+        if not milestones:
+            return []
+        earliest = self._get_earliest_open()
+        findings = []
+        for record in self:
+            lower = None if record in earliest else record.period_start
+            for milestone in milestones:
+                line = milestone.sale_line_id
+                if line.order_id != record.sale_order_id or milestone.reached_date > record.period_end:
+                    continue
+                if lower is not None and milestone.reached_date < lower:
+                    continue
+                amount = milestone.quantity_percentage * line.price_subtotal
+                if milestone.ps_acceptance_state == "rejected":
+                    status = _(
+                        "was rejected by the client (%s)",
+                        milestone.ps_reject_reason or "",
+                    )
+                else:
+                    status = _(
+                        "awaits the client's acceptance since %s",
+                        format_date(
+                            self.env,
+                            milestone.ps_awaiting_since or milestone.reached_date,
+                        ),
+                    )
+                findings.append(
+                    record._finding(
+                        _(
+                            'Milestone "%(milestone)s" reached on %(date)s %(status)s: %(amount)s cannot be billed.',
+                            milestone=milestone.name,
+                            date=format_date(self.env, milestone.reached_date),
+                            status=status,
+                            amount=record._format(amount),
+                        ),
+                        amount,
+                        milestone,
+                    )
+                )
+        return findings
+
+    def _check_subcontractor_costs(self, check):
+        """Draft vendor bills charged to the engagement's project: costs not yet approved.
+
+        Blocking for milestone billing (the milestone's margin is unknown until
+        they are approved), the check's own severity otherwise.
+        """
+        accounts = self.project_id.analytic_account_id
+        if not accounts:
+            return []
+        bill_lines = (
+            self.env["account.move.line"]
+            .sudo()
+            .search(
+                [
+                    ("move_id.move_type", "in", ("in_invoice", "in_refund")),
+                    ("parent_state", "=", "draft"),
+                    ("display_type", "=", "product"),
+                    ("analytic_distribution", "in", accounts.ids),
+                ]
+            )
+        )
+        if not bill_lines:
+            return []
+        # {(bill, analytic account id): cost in company currency charged to that account}
+        costs = defaultdict(float)
+        for line in bill_lines:
+            for key, percentage in (line.analytic_distribution or {}).items():
+                for account_id in key.split(","):
+                    if int(account_id) in accounts.ids:
+                        costs[(line.move_id, int(account_id))] += line.balance * percentage / 100.0
+        findings = []
+        for record in self:
+            account = record.project_id.analytic_account_id
+            severity = "blocking" if record.billing_model == "milestone" else check.severity
+            for (bill, account_id), cost in costs.items():
+                if account_id != account.id:
+                    continue
+                bill_date = bill.invoice_date or bill.date
+                if bill_date and bill_date > record.period_end:
+                    continue
+                amount = bill.company_currency_id._convert(
+                    cost,
+                    record.currency_id,
+                    record.company_id,
+                    bill_date or record.period_end,
+                )
+                vals = record._finding(
+                    _(
+                        "Vendor bill %(bill)s of %(vendor)s charges %(amount)s to project %(project)s and is still "
+                        "a draft: the cost is not approved.",
+                        bill=bill.ref or bill.display_name,
+                        vendor=bill.partner_id.display_name or _("an unknown vendor"),
+                        amount=record._format(amount),
+                        project=record.project_id.display_name,
+                    ),
+                    amount,
+                    bill,
+                )
+                vals["severity"] = severity
+                findings.append(vals)
+        return findings

@@ -1,0 +1,48 @@
+# Copyright 2026 Billing Control
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    ps_milestone_acceptance_required = fields.Boolean(
+        "Milestone Acceptance Required",
+        compute="_compute_ps_milestone_acceptance_required",
+        store=True,
+        readonly=False,
+        precompute=True,
+        tracking=True,
+        help="Only milestones the client accepted count as delivered and are billed. On by default for "
+        "milestone billing.",
+    )
+    ps_milestone_evidence_required = fields.Boolean(
+        "Milestone Evidence Required",
+        tracking=True,
+        help="A milestone can only be accepted once evidence is attached to it.",
+    )
+    ps_deemed_acceptance_days = fields.Integer(
+        "Deemed Acceptance After (days)",
+        default=0,
+        tracking=True,
+        help="A milestone awaiting acceptance this many days without a rejection is deemed accepted; 0 means never.",
+    )
+
+    @api.depends("ps_billing_model")
+    def _compute_ps_milestone_acceptance_required(self):
+        for order in self:
+            order.ps_milestone_acceptance_required = order.ps_billing_model == "milestone"
+
+    @api.constrains("ps_deemed_acceptance_days")
+    def _check_ps_deemed_acceptance_days(self):
+        if any(order.ps_deemed_acceptance_days < 0 for order in self):
+            raise ValidationError(_("The deemed acceptance delay cannot be negative (0 means never)."))
+
+    @api.model
+    def _get_ps_terms_fields(self):
+        return super()._get_ps_terms_fields() + (
+            "ps_milestone_acceptance_required",
+            "ps_milestone_evidence_required",
+            "ps_deemed_acceptance_days",
+        )
