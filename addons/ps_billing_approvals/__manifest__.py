@@ -12,5 +12,26 @@
     "development_status": "Alpha",
     "installable": True,
     "depends": ["ps_billing_readiness"],
-    "data": [],
+    "data": [
+        "security/ps_billing_approvals_security.xml",
+        "security/ir.model.access.csv",
+        "data/mail_activity_type_data.xml",
+        "data/ir_cron_data.xml",
+        "views/ps_approval_rule_views.xml",
+        "views/ps_approval_request_views.xml",
+        "views/ps_approval_delegation_views.xml",
+        "views/account_move_views.xml",
+        "views/res_config_settings_views.xml",
+        "wizards/ps_approval_decision_views.xml",
+        "wizards/ps_approval_simulate_views.xml",
+        "views/ps_billing_approvals_menus.xml",
+    ],
+    "demo": [
+        "demo/ps_approval_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "ps_billing_approvals/static/tests/tours/*.js",
+        ],
+    },
 }

@@ -1,0 +1,475 @@
+# Copyright 2026 Billing Control
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+from datetime import datetime, time, timedelta
+
+from markupsafe import Markup, escape
+
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.osv import expression
+from odoo.tools import format_date
+
+_logger = logging.getLogger(__name__)
+
+CRON_BATCH = 200
+OPEN_STATES = ("waiting", "pending")
+ACTIVITY_TYPE = "ps_billing_approvals.mail_activity_type_ps_approval"
+ESCALATION_ACTIVITY_TYPE = "ps_billing_approvals.mail_activity_type_ps_approval_escalation"
+
+
+class PsApprovalRequest(models.Model):
+    """One rule's approval of one invoice draft, in one round of routing.
+
+    Requests are the approval history: never deleted; a new round (restart,
+    material edit) marks the open and approved requests of the previous one
+    ``superseded``. Approvers are resolved when the request becomes pending and
+    stored, so editing the rule afterwards does not change a running approval.
+    """
+
+    _name = "ps.approval.request"
+    _description = "Invoice Approval Request"
+    _order = "move_id desc, round desc, level, id"
+    _rec_name = "rule_name"
+
+    move_id = fields.Many2one(
+        "account.move",
+        "Invoice",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete="cascade",
+    )
+    company_id = fields.Many2one(related="move_id.company_id", store=True, index=True)
+    partner_id = fields.Many2one(related="move_id.commercial_partner_id", string="Client", store=True)
+    move_state = fields.Selection(related="move_id.state", string="Invoice Status")
+    company_currency_id = fields.Many2one(related="move_id.company_currency_id")
+    amount_untaxed = fields.Monetary(
+        "Untaxed When Requested",
+        currency_field="company_currency_id",
+        readonly=True,
+        help="Untaxed amount of the draft, in company currency, when this request was made.",
+    )
+    margin_percent = fields.Float("Margin When Requested (%)", readonly=True)
+    rule_id = fields.Many2one("ps.approval.rule", "Rule", readonly=True, index=True, ondelete="set null")
+    rule_name = fields.Char("Approval", readonly=True, required=True)
+    round = fields.Integer(readonly=True, default=1, help="Routing round of the invoice this request belongs to.")
+    level = fields.Integer(readonly=True, required=True)
+    reason = fields.Text("Why", readonly=True, help="The rule's conditions this draft met.")
+    rule_approver_ids = fields.Many2many(
+        "res.users",
+        "ps_approval_request_rule_user_rel",
+        "request_id",
+        "user_id",
+        string="Routed To",
+        readonly=True,
+        help="Who the rule named when the draft was routed.",
+    )
+    approver_ids = fields.Many2many(
+        "res.users",
+        "ps_approval_request_approver_rel",
+        "request_id",
+        "user_id",
+        string="Approvers",
+        readonly=True,
+        help="Who may approve: the rule's approvers after delegations, segregation of duties and escalation.",
+    )
+    state = fields.Selection(
+        [
+            ("waiting", "Waiting"),
+            ("pending", "To Approve"),
+            ("approved", "Approved"),
+            ("rejected", "Rejected"),
+            ("superseded", "Superseded"),
+        ],
+        default="waiting",
+        required=True,
+        readonly=True,
+        index=True,
+    )
+    pending_since = fields.Datetime(readonly=True)
+    decided_by_id = fields.Many2one("res.users", "Decided By", readonly=True)
+    decided_on = fields.Datetime(readonly=True)
+    comment = fields.Text(readonly=True)
+    delegation_note = fields.Text(readonly=True)
+    reminded_on = fields.Datetime(readonly=True, copy=False)
+    escalated_on = fields.Datetime(readonly=True, copy=False)
+    escalation_note = fields.Text(readonly=True)
+    superseded_on = fields.Datetime(readonly=True)
+    can_approve = fields.Boolean(compute="_compute_can_approve")
+    cannot_approve_reason = fields.Char(compute="_compute_can_approve")
+
+    # ------------------------------------------------------------
+    # Compute
+    # ------------------------------------------------------------
+
+    @api.depends_context("uid")
+    @api.depends("state", "approver_ids")
+    def _compute_can_approve(self):
+        excluded = self.move_id.sudo()._get_ps_sod_excluded_users()
+        for request in self:
+            reason = request._get_cannot_approve_reason(excluded)
+            request.can_approve = not reason
+            request.cannot_approve_reason = reason or False
+
+    def _get_cannot_approve_reason(self, excluded=None):
+        """Return why the current user cannot decide this request now, or False."""
+        self.ensure_one()
+        if excluded is None:
+            excluded = self.move_id.sudo()._get_ps_sod_excluded_users()
+        user = self.env.user
+        move = self.sudo().move_id
+        if self.state != "pending":
+            return _(
+                "This approval is %s: there is nothing to decide.",
+                dict(self._fields["state"]._description_selection(self.env))[self.state],
+            )
+        if move.state != "draft":
+            return _("%s is no longer a draft.", move.display_name)
+        if user in excluded.get(move.id, self.env["res.users"]):
+            return _(
+                "Segregation of duties: you created %s or approved the work it bills, " "so you cannot approve it.",
+                move.display_name,
+            )
+        if user not in self.sudo().approver_ids:
+            return _(
+                "Only %(approvers)s can approve %(rule)s on %(move)s.",
+                approvers=", ".join(self.sudo().approver_ids.mapped("name")) or _("nobody"),
+                rule=self.rule_name,
+                move=move.display_name,
+            )
+        return False
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_history(self):
+        raise UserError(_("Approval requests are the approval history of an invoice: they are never deleted."))
+
+    # ------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------
+
+    def action_open_decision_wizard(self):
+        """Open the approve / reject dialog for these requests (decision from the context)."""
+        decision = self.env.context.get("ps_approval_decision", "approve")
+        return self.env["ps.approval.decision"]._get_wizard_action(decision, requests=self)
+
+    def action_ps_approve(self, comment=None):
+        """Approve these requests, each with its own checks; a request that cannot be approved raises."""
+        for request in self:
+            request._check_can_approve()
+            request._do_approve(comment)
+        return True
+
+    def action_ps_approve_batch(self, comment=None):
+        """Mass approval from the list: approve one by one with the same checks, skip and report the others."""
+        done, skipped = self.browse(), []
+        for request in self:
+            reason = request._get_cannot_approve_reason()
+            if reason:
+                skipped.append(f"{request.sudo().move_id.display_name}: {reason}")
+                continue
+            request._do_approve(comment)
+            done |= request
+        return self._notify_batch_result(done, skipped)
+
+    def action_ps_reject(self, reason=None):
+        """Reject these requests with a reason: their invoices go back to their authors."""
+        if not (reason or "").strip():
+            raise UserError(_("Say why you reject: the reason is required."))
+        for request in self:
+            request._check_can_approve()
+        self._do_reject(reason.strip())
+        return True
+
+    def action_open_invoice(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "res_id": self.move_id.id,
+            "views": [(self.env.ref("account.view_move_form").id, "form")],
+        }
+
+    def _notify_batch_result(self, done, skipped):
+        message = _("%s approval(s) approved.", len(done))
+        if skipped:
+            message += " " + _("Skipped: %s", " | ".join(skipped))
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "message": message,
+                "type": "warning" if skipped else "success",
+                "sticky": bool(skipped),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    # ------------------------------------------------------------
+    # Business: decisions
+    # ------------------------------------------------------------
+
+    def _check_can_approve(self):
+        self.ensure_one()
+        reason = self._get_cannot_approve_reason()
+        if reason:
+            raise UserError(reason)
+
+    def _do_approve(self, comment=None):
+        now = fields.Datetime.now()
+        self.sudo().write(
+            {
+                "state": "approved",
+                "decided_by_id": self.env.uid,
+                "decided_on": now,
+                "comment": comment or False,
+            }
+        )
+        for request in self:
+            body = _(
+                "%(user)s approved %(rule)s (level %(level)s).",
+                user=self.env.user.name,
+                rule=request.rule_name,
+                level=request.level,
+            )
+            request.sudo().move_id._ps_log(body, comment)
+        moves = self.sudo().move_id
+        moves._ps_advance_approval()
+        moves._ps_sync_approval_activities(feedback=comment)
+
+    def _do_reject(self, reason):
+        now = fields.Datetime.now()
+        self.sudo().write(
+            {
+                "state": "rejected",
+                "decided_by_id": self.env.uid,
+                "decided_on": now,
+                "comment": reason,
+            }
+        )
+        moves = self.sudo().move_id
+        others = moves.ps_approval_request_ids.filtered(
+            lambda r: r.state in OPEN_STATES and r.round == r.move_id.ps_approval_round
+        )
+        others._supersede()
+        moves._ps_write_approval({"ps_approval_state": "rejected"})
+        for request in self:
+            body = _(
+                "%(user)s rejected %(rule)s (level %(level)s).",
+                user=self.env.user.name,
+                rule=request.rule_name,
+                level=request.level,
+            )
+            request.sudo().move_id._ps_log(body, reason)
+        moves._ps_sync_approval_activities(feedback=reason)
+
+    def _supersede(self):
+        """Close these requests for a new round of routing; their decisions stay as history."""
+        if self:
+            self.sudo().write({"state": "superseded", "superseded_on": fields.Datetime.now()})
+
+    # ------------------------------------------------------------
+    # Business: routing
+    # ------------------------------------------------------------
+
+    def _activate(self):
+        """Make these waiting requests pending: resolve delegations and segregation of duties,
+        escalate the requests that have no eligible approver left."""
+        if not self:
+            return
+        now = fields.Datetime.now()
+        today = fields.Date.context_today(self)
+        delegates = self.env["ps.approval.delegation"]._get_delegates(self.rule_approver_ids, today)
+        excluded = self.move_id._get_ps_sod_excluded_users()
+        for request in self:
+            approvers, notes = request._resolve_delegates(request.rule_approver_ids, delegates)
+            barred = excluded.get(request.move_id.id, self.env["res.users"])
+            vals = {"state": "pending", "pending_since": now, "delegation_note": "\n".join(notes) or False}
+            eligible = approvers - barred
+            if eligible:
+                vals["approver_ids"] = [Command.set(eligible.ids)]
+            else:
+                targets = request._get_escalation_targets(request.rule_approver_ids | approvers, barred)
+                vals.update(
+                    {
+                        "approver_ids": [Command.set(targets.ids)],
+                        "escalated_on": now,
+                        "escalation_note": _(
+                            "No eligible approver left (%(why)s): escalated to %(targets)s.",
+                            why=_("segregation of duties excludes %s", ", ".join((approvers & barred).mapped("name")))
+                            if approvers
+                            else _("the rule names nobody for this draft"),
+                            targets=", ".join(targets.mapped("name")) or _("nobody"),
+                        ),
+                    }
+                )
+            request.write(vals)
+
+    @api.model
+    def _resolve_delegates(self, users, delegates):
+        """Return (approvers, notes) of ``users`` after the delegations in ``delegates``."""
+        approvers, notes = self.env["res.users"], []
+        for user in users:
+            if user.id in delegates:
+                delegate, delegation = delegates[user.id]
+                approvers |= delegate
+                notes.append(
+                    _(
+                        "%(delegate)s approves for %(user)s (delegation until %(end)s).",
+                        delegate=delegate.name,
+                        user=user.name,
+                        end=format_date(self.env, delegation.date_to),
+                    )
+                )
+            else:
+                approvers |= user
+        return approvers, notes
+
+    def _apply_delegations(self):
+        """Route these pending requests to the delegates of their approvers who delegate today."""
+        today = fields.Date.context_today(self)
+        delegates = self.env["ps.approval.delegation"]._get_delegates(self.approver_ids, today)
+        changed = self.browse()
+        excluded = self.move_id._get_ps_sod_excluded_users()
+        for request in self.filtered(lambda r: r.state == "pending"):
+            approvers, notes = self._resolve_delegates(request.approver_ids, delegates)
+            approvers -= excluded.get(request.move_id.id, self.env["res.users"])
+            if not notes or not approvers:
+                continue
+            request.write(
+                {
+                    "approver_ids": [Command.set(approvers.ids)],
+                    "delegation_note": "\n".join(filter(None, [request.delegation_note, *notes])),
+                }
+            )
+            request.move_id._ps_log(
+                _("Approval %(rule)s routed to the delegates: %(notes)s", rule=request.rule_name, notes=" ".join(notes))
+            )
+            changed |= request
+        changed.move_id._ps_sync_approval_activities()
+
+    def _get_escalation_targets(self, users, barred):
+        """Return who an approval of ``users`` escalates to: their managers, else the finance controllers."""
+        self.ensure_one()
+        company = self.move_id.company_id
+        employees = (
+            self.env["hr.employee"]
+            .sudo()
+            .search(
+                [
+                    ("user_id", "in", users.ids),
+                    ("company_id", "=", company.id),
+                ]
+            )
+        )
+        managers = employees.parent_id.user_id.filtered(lambda u: u.active and not u.share) - users - barred
+        if managers:
+            return managers
+        controllers = self.env["sale.order"].with_company(company)._ps_get_finance_controllers()
+        return controllers - barred
+
+    # ------------------------------------------------------------
+    # Scheduled action: reminders and escalation
+    # ------------------------------------------------------------
+
+    def _get_days_pending(self, now):
+        self.ensure_one()
+        return (now.date() - self.pending_since.date()).days
+
+    @api.model
+    def _get_due_domain(self, field, delay_field, now):
+        """Return the domain of pending requests whose ``delay_field`` delay has passed and ``field`` is unset."""
+        per_company = []
+        for company in self.env["res.company"].sudo().search([]):
+            # A request pending since any time on day D is due on day D + delay.
+            limit = datetime.combine(now.date() - timedelta(days=company[delay_field]), time.max)
+            per_company.append([("company_id", "=", company.id), ("pending_since", "<=", limit)])
+        return expression.AND([[("state", "=", "pending"), (field, "=", False)], expression.OR(per_company)])
+
+    @api.model
+    def _cron_remind_and_escalate(self, limit=CRON_BATCH):
+        """Remind the approvers of stalled approvals, then escalate them; once each, whatever the runs."""
+        now = fields.Datetime.now()
+        to_remind = self.search(
+            self._get_due_domain("reminded_on", "ps_approval_reminder_days", now),
+            order="pending_since, id",
+            limit=limit,
+        )
+        self._run_in_savepoints(to_remind, lambda request: request._remind(), "remind approvers")
+        to_escalate = self.search(
+            self._get_due_domain("escalated_on", "ps_approval_escalation_days", now),
+            order="pending_since, id",
+            limit=limit,
+        )
+        self._run_in_savepoints(to_escalate, lambda request: request._escalate(), "escalate an approval")
+        if len(to_remind) == limit or len(to_escalate) == limit:
+            self.env.ref("ps_billing_approvals.ir_cron_ps_approval_remind_escalate")._trigger()
+        return len(to_remind) + len(to_escalate)
+
+    @api.model
+    def _run_in_savepoints(self, records, func, what):
+        """Run ``func`` on each record in its own savepoint: one bad record cannot sink the batch."""
+        for record in records:
+            try:
+                with self.env.cr.savepoint():
+                    func(record)
+            except (UserError, AccessError) as error:
+                _logger.warning("Invoice approvals: could not %s for %s: %s", what, record.display_name, error)
+
+    def _remind(self):
+        """Remind the approvers of this pending request, once."""
+        self.ensure_one()
+        now = fields.Datetime.now()
+        self.write({"reminded_on": now})
+        days = self._get_days_pending(now)
+        self.move_id.message_post(
+            body=_(
+                "Reminder: %(rule)s has waited %(days)s days for %(approvers)s.",
+                rule=self.rule_name,
+                days=days,
+                approvers=", ".join(self.approver_ids.mapped("name")),
+            ),
+            partner_ids=self.approver_ids.partner_id.ids,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+
+    def _escalate(self):
+        """Give this pending request to the approvers' managers (else the finance controllers), once."""
+        self.ensure_one()
+        now = fields.Datetime.now()
+        barred = self.move_id._get_ps_sod_excluded_users().get(self.move_id.id, self.env["res.users"])
+        targets = self._get_escalation_targets(self.approver_ids, barred) - self.approver_ids
+        note = _(
+            "%(rule)s waited %(days)s days: escalated to %(targets)s.",
+            rule=self.rule_name,
+            days=self._get_days_pending(now),
+            targets=", ".join(targets.mapped("name")) or _("nobody"),
+        )
+        self.write(
+            {
+                "escalated_on": now,
+                "approver_ids": [Command.link(user.id) for user in targets],
+                "escalation_note": "\n".join(filter(None, [self.escalation_note, note])),
+            }
+        )
+        self.move_id._ps_log(note)
+        activity_type = self.env.ref(ESCALATION_ACTIVITY_TYPE)
+        self.env["mail.activity"].sudo().create(
+            [
+                {
+                    "res_model_id": self.env["ir.model"]._get_id("account.move"),
+                    "res_id": self.move_id.id,
+                    "activity_type_id": activity_type.id,
+                    "user_id": user.id,
+                    "summary": _("Escalated: approve %s", self.move_id.display_name),
+                    "note": Markup("<p>%s</p>") % escape(note),
+                    "date_deadline": fields.Date.context_today(self),
+                }
+                for user in targets
+            ]
+        )

@@ -1,0 +1,1 @@
+from . import ps_approval_decision, ps_approval_simulate
