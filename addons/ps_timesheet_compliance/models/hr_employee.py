@@ -1,0 +1,36 @@
+# Copyright 2026 Billing Control
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+
+
+class HrEmployee(models.Model):
+    _inherit = "hr.employee"
+
+    ps_timesheet_required = fields.Boolean(
+        "Timesheets Required",
+        compute="_compute_ps_timesheet_required",
+        store=True,
+        readonly=False,
+        groups="hr.group_hr_user",
+        help="The compliance scan expects this employee's time; on by default for employees with a user.",
+    )
+    ps_timesheet_approver_id = fields.Many2one(
+        "res.users",
+        "Timesheet Approver",
+        compute="_compute_ps_timesheet_approver_id",
+        store=True,
+        readonly=False,
+        index="btree_not_null",
+        help="Approves this employee's time besides the managers of their projects; defaults to their manager.",
+    )
+
+    @api.depends("user_id")
+    def _compute_ps_timesheet_required(self):
+        for employee in self:
+            if not employee.ps_timesheet_required:
+                employee.ps_timesheet_required = bool(employee.user_id)
+
+    @api.depends("parent_id.user_id")
+    def _compute_ps_timesheet_approver_id(self):
+        for employee in self:
+            employee.ps_timesheet_approver_id = employee.parent_id.user_id

@@ -1,0 +1,567 @@
+# Copyright 2026 Billing Control
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+import threading
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+
+import pytz
+
+from odoo import _, api, fields, models
+from odoo.osv import expression
+from odoo.tools import float_compare, float_round, format_date
+
+_logger = logging.getLogger(__name__)
+
+CRON_BATCH = 200
+COMPLIANCE_STATES = [("compliant", "Compliant"), ("missing", "Missing"), ("late", "Late")]
+
+
+class PsTimesheetCompliance(models.Model):
+    """How much of the time an employee owes for one period is logged, submitted and approved.
+
+    The scan upserts one record per employee and period (the current one and
+    the previous one) in batches; the reminder and escalation scheduled
+    actions read them.
+    """
+
+    _name = "ps.timesheet.compliance"
+    _description = "Timesheet Compliance"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "period_start desc, employee_id"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name")
+    employee_id = fields.Many2one(
+        "hr.employee", required=True, readonly=True, index=True, ondelete="cascade", check_company=True
+    )
+    user_id = fields.Many2one(related="employee_id.user_id", store=True, string="User", index=True)
+    manager_user_id = fields.Many2one(
+        "res.users",
+        compute="_compute_manager_user_id",
+        store=True,
+        string="Manager",
+        index=True,
+        help="The user of the employee's manager: who gets the escalation.",
+    )
+    approver_user_id = fields.Many2one(
+        related="employee_id.ps_timesheet_approver_id", store=True, string="Timesheet Approver", index=True
+    )
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    period_start = fields.Date(required=True, readonly=True, index=True)
+    period_end = fields.Date(required=True, readonly=True)
+    cutoff_date = fields.Date(required=True, readonly=True)
+    expected_hours = fields.Float(readonly=True, help="Working calendar hours less leaves and public holidays.")
+    logged_hours = fields.Float(readonly=True)
+    submitted_hours = fields.Float(readonly=True, help="Logged and waiting for approval.")
+    approved_hours = fields.Float(readonly=True)
+    missing_hours = fields.Float(readonly=True, help="Expected hours not logged.")
+    state = fields.Selection(
+        COMPLIANCE_STATES,
+        required=True,
+        default="compliant",
+        readonly=True,
+        index=True,
+        help="Missing: short of the expected time before the cutoff. Late: still short after it.",
+    )
+    scanned_on = fields.Datetime(readonly=True)
+    reminder_ids = fields.One2many("ps.timesheet.reminder", "compliance_id", readonly=True)
+
+    _sql_constraints = [
+        ("employee_period_uniq", "unique(employee_id, period_start)", "One compliance record per employee and period."),
+        ("period_check", "check(period_start <= period_end)", "A period cannot end before it starts."),
+    ]
+
+    # ------------------------------------------------------------
+    # Compute
+    # ------------------------------------------------------------
+
+    @api.depends("employee_id.name", "period_start", "period_end")
+    def _compute_name(self):
+        for record in self:
+            record.name = "%s · %s → %s" % (
+                record.employee_id.name or "",
+                format_date(self.env, record.period_start),
+                format_date(self.env, record.period_end),
+            )
+
+    @api.depends("employee_id.parent_id.user_id")
+    def _compute_manager_user_id(self):
+        for record in self:
+            record.manager_user_id = record.employee_id.parent_id.user_id
+
+    # ------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------
+
+    def action_refresh(self):
+        """Recompute these records now."""
+        self.check_access_rights("read")
+        self.check_access_rule("read")
+        self.sudo()._refresh()
+        return True
+
+    def action_open_timesheets(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "ps_timesheet_compliance.account_analytic_line_action_all"
+        )
+        action["domain"] = [
+            ("employee_id", "=", self.employee_id.id),
+            ("project_id", "!=", False),
+            ("date", ">=", self.period_start),
+            ("date", "<=", self.period_end),
+        ]
+        action["context"] = {}
+        return action
+
+    # ------------------------------------------------------------
+    # Business: computing and upserting
+    # ------------------------------------------------------------
+
+    @api.model
+    def _get_employee_periods(self, employee, day):
+        """Return the periods (start, end, cutoff) of ``employee`` to scan on ``day``: the previous and the current."""
+        company = employee.company_id
+        current = company._get_ps_timesheet_period(day)
+        previous = company._get_ps_timesheet_period(current[0] - timedelta(days=1))
+        return [previous, current]
+
+    @api.model
+    def _compute_compliance_values(self, pairs, day):
+        """Return {(employee id, period start): values} for ``pairs`` of (employee, start, end, cutoff).
+
+        The number of queries depends on the number of distinct periods,
+        time zones and calendars, never on the number of employees.
+        """
+        if not pairs:
+            return {}
+        employees = self.env["hr.employee"].sudo().browse({employee.id for employee, *_period in pairs})
+        expected = self._read_expected_hours(pairs)
+        logged = defaultdict(lambda: defaultdict(float))
+        rows = (
+            self.env["account.analytic.line"]
+            .sudo()
+            ._read_group(
+                [
+                    ("employee_id", "in", employees.ids),
+                    ("project_id", "!=", False),
+                    ("date", ">=", min(start for _employee, start, _end, _cutoff in pairs)),
+                    ("date", "<=", max(end for _employee, _start, end, _cutoff in pairs)),
+                ],
+                ["employee_id", "ps_state", "date:day"],
+                ["unit_amount:sum"],
+            )
+        )
+        hours_by_employee = defaultdict(list)
+        for employee, state, date_day, hours in rows:
+            hours_by_employee[employee.id].append((fields.Date.to_date(date_day), state, hours))
+        result = {}
+        for employee, start, end, cutoff in pairs:
+            for date_day, state, hours in hours_by_employee[employee.id]:
+                if start <= date_day <= end:
+                    logged[(employee.id, start)][state] += hours
+            by_state = logged[(employee.id, start)]
+            expected_hours = float_round(expected.get((employee.id, start), 0.0), precision_digits=2)
+            logged_hours = sum(by_state.values())
+            missing = max(expected_hours - logged_hours, 0.0)
+            result[(employee.id, start)] = {
+                "employee_id": employee.id,
+                "company_id": employee.company_id.id,
+                "period_start": start,
+                "period_end": end,
+                "cutoff_date": cutoff,
+                "expected_hours": expected_hours,
+                "logged_hours": logged_hours,
+                "submitted_hours": by_state.get("submitted", 0.0),
+                "approved_hours": by_state.get("approved", 0.0),
+                "missing_hours": missing,
+                "state": self._get_compliance_state(employee.company_id, missing, cutoff, day),
+            }
+        return result
+
+    @api.model
+    def _get_compliance_state(self, company, missing, cutoff, day):
+        """Return the compliance state of ``missing`` hours of a period with ``cutoff``, seen on ``day``."""
+        if float_compare(missing, company.ps_timesheet_tolerance, precision_digits=2) <= 0:
+            return "compliant"
+        return "late" if day > cutoff else "missing"
+
+    @api.model
+    def _read_expected_hours(self, pairs):
+        """Return {(employee id, period start): working hours less leaves and public holidays}."""
+        groups = defaultdict(lambda: self.env["hr.employee"].sudo())
+        for employee, start, end, _cutoff in pairs:
+            groups[(start, end, employee.tz or "UTC")] |= employee
+        expected = {}
+        for (start, end, tz_name), employees in groups.items():
+            tz = pytz.timezone(tz_name)
+            date_from = tz.localize(datetime.combine(start, time.min))
+            date_to = tz.localize(datetime.combine(end, time.max))
+            for employee_id, data in employees._get_work_days_data_batch(date_from, date_to).items():
+                expected[(employee_id, start)] = data["hours"]
+        return expected
+
+    @api.model
+    def _scan_employees(self, employees, day):
+        """Upsert the compliance of ``employees`` for the periods to scan on ``day``; return the records."""
+        pairs = [
+            (employee, *period) for employee in employees.sudo() for period in self._get_employee_periods(employee, day)
+        ]
+        return self._upsert(pairs, day)
+
+    def _refresh(self, day=None):
+        """Recompute these records on ``day`` (default today)."""
+        day = day or fields.Date.context_today(self)
+        pairs = [(record.employee_id, record.period_start, record.period_end, record.cutoff_date) for record in self]
+        return self._upsert(pairs, day)
+
+    @api.model
+    def _upsert(self, pairs, day):
+        values = self._compute_compliance_values(pairs, day)
+        if not values:
+            return self.browse()
+        existing = self.sudo().search(
+            [
+                ("employee_id", "in", list({employee_id for employee_id, _start in values})),
+                ("period_start", "in", list({start for _employee_id, start in values})),
+            ]
+        )
+        found = {(record.employee_id.id, record.period_start): record for record in existing}
+        now = fields.Datetime.now()
+        rows = []
+        vals_list = []
+        for key, vals in values.items():
+            if key in found:
+                rows.append(
+                    (
+                        found[key].id,
+                        vals["period_end"],
+                        vals["cutoff_date"],
+                        vals["expected_hours"],
+                        vals["logged_hours"],
+                        vals["submitted_hours"],
+                        vals["approved_hours"],
+                        vals["missing_hours"],
+                        vals["state"],
+                        now,
+                    )
+                )
+            else:
+                vals_list.append({**vals, "scanned_on": now})
+        self._write_values(rows)
+        created = (
+            self.sudo()
+            .with_context(tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True)
+            .create(vals_list)
+        )
+        kept = existing.filtered(lambda record: (record.employee_id.id, record.period_start) in values)
+        return (kept | created).with_env(self.env)
+
+    def _write_values(self, rows):
+        """Write the scanned values in one statement.
+
+        ``rows`` are tuples (id, period end, cutoff, expected, logged,
+        submitted, approved, missing, state, scanned on). The ORM would issue
+        one UPDATE per record since the values differ: a scan's query count
+        would grow with its batch.
+        """
+        if not rows:
+            return
+        self.flush_model()
+        values = ", ".join(["(%s, %s::date, %s::date, %s, %s, %s, %s, %s, %s, %s::timestamp)"] * len(rows))
+        self.env.cr.execute(
+            f"""
+            UPDATE ps_timesheet_compliance AS c
+               SET period_end = v.period_end, cutoff_date = v.cutoff_date, expected_hours = v.expected,
+                   logged_hours = v.logged, submitted_hours = v.submitted, approved_hours = v.approved,
+                   missing_hours = v.missing, state = v.state, scanned_on = v.scanned_on,
+                   write_uid = %s, write_date = now() at time zone 'UTC'
+              FROM (VALUES {values}) AS v(id, period_end, cutoff_date, expected, logged, submitted, approved,
+                                          missing, state, scanned_on)
+             WHERE c.id = v.id
+            """,  # noqa: S608 -- only placeholders are interpolated
+            [self.env.uid, *(value for row in rows for value in row)],
+        )
+        self.invalidate_model(
+            [
+                "period_end",
+                "cutoff_date",
+                "expected_hours",
+                "logged_hours",
+                "submitted_hours",
+                "approved_hours",
+                "missing_hours",
+                "state",
+                "scanned_on",
+                "write_uid",
+                "write_date",
+            ]
+        )
+
+    # ------------------------------------------------------------
+    # Business: reminders
+    # ------------------------------------------------------------
+
+    def _send_consultant_reminder(self):
+        """Mail the consultant of this record, once for its period; return the reminder record."""
+        self.ensure_one()
+        reminder = (
+            self.env["ps.timesheet.reminder"]
+            .sudo()
+            .create(self._prepare_reminder_vals("consultant", self.user_id, self.missing_hours))
+        )
+        template = self.env.ref("ps_timesheet_compliance.mail_template_consultant_reminder")
+        mail = self.env["mail.mail"].sudo().browse(template.sudo().send_mail(self.id))
+        reminder.mail_message_id = mail.mail_message_id
+        self.sudo().message_post(
+            body=_(
+                "Reminder sent to %(user)s: %(hours).2f hours missing.",
+                user=self.user_id.name,
+                hours=self.missing_hours,
+            )
+        )
+        return reminder
+
+    def _prepare_reminder_vals(self, kind, user, hours):
+        """Return the values of the reminder record of ``kind`` sent to ``user`` about this record."""
+        self.ensure_one()
+        return {
+            "kind": kind,
+            "employee_id": self.employee_id.id,
+            "user_id": user.id,
+            "company_id": self.company_id.id,
+            "period_start": self.period_start,
+            "period_end": self.period_end,
+            "compliance_id": self.id,
+            "hours": hours,
+        }
+
+    def _escalate_to_manager(self, manager):
+        """Mail ``manager`` once about these late records of their team and give them one activity."""
+        records = self.sorted(lambda r: r.employee_id.name or "")
+        Reminder = self.env["ps.timesheet.reminder"].sudo()
+        reminders = Reminder.create(
+            [record._prepare_reminder_vals("escalation", manager, record.missing_hours) for record in records]
+        )
+        rows = records._get_escalation_rows()
+        template = self.env.ref("ps_timesheet_compliance.mail_template_manager_escalation")
+        mail = (
+            self.env["mail.mail"]
+            .sudo()
+            .browse(template.sudo().with_context(ps_compliance_rows=rows).send_mail(manager.id))
+        )
+        first = records[0]
+        note = "<ul>%s</ul>" % "".join(
+            "<li>%s</li>"
+            % _(
+                "%(employee)s: %(missing).2f of %(expected).2f hours missing",
+                employee=row["employee"],
+                missing=row["missing"],
+                expected=row["expected"],
+            )
+            for row in rows
+        )
+        activity = first.sudo().activity_schedule(
+            "ps_timesheet_compliance.mail_activity_type_timesheet_missing",
+            date_deadline=fields.Date.context_today(self),
+            summary=_(
+                "Timesheets missing for %(period)s: %(count)s people",
+                period=first.name.split(" · ")[-1],
+                count=len(records),
+            ),
+            note=note,
+            user_id=manager.id,
+        )
+        reminders.write({"mail_message_id": mail.mail_message_id.id, "activity_id": activity.id})
+        for record in records:
+            record.sudo().message_post(
+                body=_(
+                    "Escalated to %(manager)s: %(hours).2f hours missing after the cutoff.",
+                    manager=manager.name,
+                    hours=record.missing_hours,
+                )
+            )
+        return reminders
+
+    def _get_escalation_rows(self):
+        """Return the plain rows (employee, expected, logged, missing, period) the escalation email lists."""
+        return [
+            {
+                "employee": record.employee_id.name,
+                "expected": record.expected_hours,
+                "logged": record.logged_hours,
+                "missing": record.missing_hours,
+                "period": "%s → %s"
+                % (format_date(self.env, record.period_start), format_date(self.env, record.period_end)),
+            }
+            for record in self
+        ]
+
+    # ------------------------------------------------------------
+    # Scheduled actions
+    # ------------------------------------------------------------
+
+    @api.model
+    def _get_scan_employee_domain(self):
+        """Return the domain of the employees whose compliance is scanned."""
+        return [("ps_timesheet_required", "=", True), ("active", "=", True)]
+
+    @api.model
+    def _cron_scan_compliance(self, limit=CRON_BATCH):
+        """Upsert the compliance of the previous and current periods of the employees, in batches."""
+        today = fields.Date.context_today(self)
+        Employee = self.env["hr.employee"].sudo()
+        # Employees scanned today are done: a rerun or a resume after an interruption skips them.
+        done = (
+            self.sudo()
+            .search(
+                [
+                    ("scanned_on", ">=", fields.Datetime.to_datetime(today)),
+                    ("period_start", "<=", today),
+                    ("period_end", ">=", today),
+                ]
+            )
+            .employee_id
+        )
+        domain = expression.AND([self._get_scan_employee_domain(), [("id", "not in", done.ids)]])
+        employees = Employee.search(domain, limit=limit, order="id")
+        if not employees:
+            return 0
+        self._scan_in_savepoints(employees, today)
+        self._commit_between_batches()
+        if Employee.search_count(expression.AND([domain, [("id", "not in", employees.ids)]]), limit=1):
+            self.env.ref("ps_timesheet_compliance.ir_cron_scan_compliance")._trigger()
+        return len(employees)
+
+    @api.model
+    def _scan_in_savepoints(self, employees, day):
+        # The whole batch in one savepoint keeps the query count flat; only when it fails is each
+        # employee retried alone, so that one bad record cannot sink the batch.
+        try:
+            with self.env.cr.savepoint():
+                return self._scan_employees(employees, day)
+        except Exception:  # pylint: disable=broad-except
+            _logger.warning("Timesheet compliance: batch scan failed, scanning employees one by one.")
+        self.env.invalidate_all()
+        records = self.browse()
+        for employee in employees:
+            try:
+                with self.env.cr.savepoint():
+                    records |= self._scan_employees(employee, day)
+            except Exception as error:  # pylint: disable=broad-except
+                _logger.warning("Timesheet compliance: skipped %s: %s", employee.display_name, error)
+        return records
+
+    @api.model
+    def _cron_remind_consultants(self, limit=CRON_BATCH):
+        """Mail each consultant still short, the configured days before the cutoff, once per period."""
+        today = fields.Date.context_today(self)
+        candidates = self.sudo().search(
+            [("state", "=", "missing"), ("cutoff_date", ">=", today), ("user_id", "!=", False)],
+            order="cutoff_date, id",
+        )
+        due = candidates.filtered(
+            lambda r: r.cutoff_date - timedelta(days=r.company_id.ps_timesheet_reminder_days) <= today
+        )
+        due = self.env["ps.timesheet.reminder"]._filter_not_sent("consultant", due, lambda r: r.user_id)
+        batch = due[:limit]
+        # Fresh numbers before mailing: time logged since the last scan counts.
+        batch._refresh(today)
+        batch = batch.filtered(lambda r: r.state == "missing")
+        self._run_in_savepoints(batch, lambda record: record._send_consultant_reminder(), "remind")
+        self._commit_between_batches()
+        if len(due) > limit:
+            self.env.ref("ps_timesheet_compliance.ir_cron_remind_consultants")._trigger()
+        return len(batch)
+
+    @api.model
+    def _cron_escalate_to_managers(self, limit=CRON_BATCH):
+        """After the cutoff, mail each manager once per period about their late people, with an activity."""
+        today = fields.Date.context_today(self)
+        candidates = self.sudo().search(
+            [("state", "=", "late"), ("manager_user_id", "!=", False)],
+            order="manager_user_id, period_start, id",
+        )
+        due = candidates.filtered(
+            lambda r: r.cutoff_date + timedelta(days=r.company_id.ps_timesheet_escalation_days) <= today
+        )
+        due = self.env["ps.timesheet.reminder"]._filter_not_sent("escalation", due, lambda r: r.manager_user_id)
+        batch = due[:limit]
+        if batch:
+            # A manager's people stay in one batch: one email each.
+            last_manager = batch[-1].manager_user_id
+            batch |= due[limit:].filtered(lambda r: r.manager_user_id == last_manager)
+        batch._refresh(today)
+        batch = batch.filtered(lambda r: r.state == "late")
+        groups = defaultdict(lambda: self.browse())
+        for record in batch:
+            groups[(record.manager_user_id, record.period_start)] |= record
+        self._run_in_savepoints(list(groups.items()), lambda item: item[1]._escalate_to_manager(item[0][0]), "escalate")
+        self._commit_between_batches()
+        if len(due) > len(batch):
+            self.env.ref("ps_timesheet_compliance.ir_cron_escalate_to_managers")._trigger()
+        return len(groups)
+
+    @api.model
+    def _run_in_savepoints(self, items, func, what):
+        """Run ``func`` on each item in its own savepoint, logging and skipping the ones that fail."""
+        for item in items:
+            try:
+                with self.env.cr.savepoint():
+                    func(item)
+            except Exception as error:  # pylint: disable=broad-except
+                _logger.warning("Timesheet compliance: could not %s %s: %s", what, item, error)
+
+    def _commit_between_batches(self):
+        # Each batch of a scheduled action is kept if the next one is interrupted. Tests run
+        # inside one transaction that must not be committed (the registry is in test mode only
+        # for browser tests: the thread's flag covers the others).
+        testing = self.env.registry.in_test_mode() or getattr(threading.current_thread(), "testing", False)
+        if not testing and not self.env.context.get("ps_no_commit"):
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    # ------------------------------------------------------------
+    # Demo
+    # ------------------------------------------------------------
+
+    @api.model
+    def _load_demo_approvals(self):
+        """Give the demo firm's time its approval states, then scan compliance.
+
+        Time before last week is approved by the project managers, last week's
+        is submitted (part of it long enough ago to remind the approvers), this
+        week's is draft.
+        """
+        today = fields.Date.context_today(self)
+        this_week = today - timedelta(days=today.weekday())
+        last_week = this_week - timedelta(days=7)
+        Line = self.env["account.analytic.line"].sudo().with_context(tracking_disable=True)
+        lines = Line.search([("project_id", "!=", False), ("ps_state", "=", "draft"), ("date", "<", this_week)])
+        if not lines:
+            return
+        now = fields.Datetime.now()
+        older = lines.filtered(lambda line: line.date < last_week)
+        for approver, group in older.grouped(
+            lambda line: line.project_id.user_id or line.employee_id.ps_timesheet_approver_id
+        ).items():
+            group.write(
+                {
+                    "ps_state": "approved",
+                    "ps_submitted_on": now - timedelta(days=8),
+                    "ps_approved_by_id": approver.id,
+                    "ps_approved_on": now - timedelta(days=7),
+                }
+            )
+        recent = lines - older
+        employees = recent.employee_id.sorted("id")
+        waiting_long = employees[: len(employees) // 2]
+        for employee in employees:
+            days = 5 if employee in waiting_long else 1
+            recent.filtered(lambda line, e=employee: line.employee_id == e).write(
+                {
+                    "ps_state": "submitted",
+                    "ps_submitted_on": now - timedelta(days=days),
+                }
+            )
+        self._scan_employees(self.env["hr.employee"].sudo().search(self._get_scan_employee_domain()), today)

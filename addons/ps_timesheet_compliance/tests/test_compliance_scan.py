@@ -1,0 +1,125 @@
+# Copyright 2026 Billing Control
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo.tests import tagged
+
+from .common import TimesheetComplianceCase
+
+
+@tagged("post_install", "-at_install")
+class TestComplianceScan(TimesheetComplianceCase):
+    """Expected, logged, submitted, approved and missing hours per employee and period."""
+
+    def _scan(self, employees, day):
+        Compliance = self.env["ps.timesheet.compliance"]
+        records = Compliance._scan_employees(employees, day)
+        return records.filtered(lambda r: r.period_start <= day <= r.period_end)
+
+    def test_full_week_logged_is_compliant(self):
+        self._week(self.employee_consultant)
+        record = self._scan(self.employee_consultant, date(2026, 11, 6))
+        self.assertEqual(record.expected_hours, 40.0)
+        self.assertEqual(record.logged_hours, 40.0)
+        self.assertEqual(record.missing_hours, 0.0)
+        self.assertEqual(record.state, "compliant")
+
+    def test_expected_hours_less_leave_and_public_holiday(self):
+        self._day_leave(date(2026, 11, 3), self.employee_consultant, "Dentist")
+        self._day_leave(date(2026, 11, 11), name="Armistice")  # the next week's Wednesday
+        self._day_leave(date(2026, 11, 4), name="Founders' Day")
+        record = self._scan(self.employee_consultant, date(2026, 11, 6))
+        self.assertEqual(record.expected_hours, 24.0, "40 hours less a leave and a public holiday")
+        other = self._scan(self.employee_other_consultant, date(2026, 11, 6))
+        self.assertEqual(other.expected_hours, 32.0, "the leave is Carla's only; the holiday is everyone's")
+
+    def test_hours_by_approval_state(self):
+        lines = self._week(self.employee_consultant, days=4)
+        self._submit(lines[:3])
+        self._approve(lines[:1])
+        record = self._scan(self.employee_consultant, date(2026, 11, 6))
+        self.assertEqual(
+            (record.logged_hours, record.submitted_hours, record.approved_hours, record.missing_hours),
+            (32.0, 16.0, 8.0, 8.0),
+        )
+        self.assertEqual(record.state, "missing", "short before the cutoff")
+
+    def test_short_after_cutoff_is_late(self):
+        self._week(self.employee_consultant, days=4)
+        record = self._scan(self.employee_consultant, date(2026, 11, 6))
+        records = self.env["ps.timesheet.compliance"]._scan_employees(self.employee_consultant, date(2026, 11, 10))
+        record = records.filtered(lambda r: r.period_start == self.monday)
+        self.assertEqual(record.cutoff_date, date(2026, 11, 9))
+        self.assertEqual(record.state, "late")
+
+    def test_shortfall_within_tolerance_is_compliant(self):
+        self._week(self.employee_consultant, days=4)
+        self._log_time(self.employee_consultant, 7.75, date(2026, 11, 6))
+        self.assertEqual(self._scan(self.employee_consultant, date(2026, 11, 6)).state, "compliant")
+
+    def test_monthly_period(self):
+        self.company.ps_timesheet_period = "monthly"
+        record = self._scan(self.employee_consultant, date(2026, 11, 6))
+        self.assertEqual((record.period_start, record.period_end), (date(2026, 11, 1), date(2026, 11, 30)))
+        self.assertEqual(record.expected_hours, 21 * 8.0)
+
+    def test_rescan_updates_the_same_record(self):
+        first = self._scan(self.employee_consultant, date(2026, 11, 6))
+        self._week(self.employee_consultant)
+        second = self._scan(self.employee_consultant, date(2026, 11, 6))
+        self.assertEqual(first, second)
+        self.assertEqual(second.logged_hours, 40.0)
+        self.assertEqual(
+            self.env["ps.timesheet.compliance"].search_count([("employee_id", "=", self.employee_consultant.id)]),
+            2,
+            "the previous and the current period",
+        )
+
+    def test_timesheets_required_defaults_from_user(self):
+        self.assertTrue(self.employee_consultant.ps_timesheet_required)
+        nobody = self.env["hr.employee"].create({"name": "No User"})
+        self.assertFalse(nobody.ps_timesheet_required)
+
+    @freeze_time("2026-11-06")
+    def test_cron_scans_required_employees_once_a_day(self):
+        Compliance = self.env["ps.timesheet.compliance"]
+        self.employee_controller.ps_timesheet_required = False
+        Compliance._cron_scan_compliance()
+        scanned = Compliance.search([]).employee_id
+        self.assertIn(self.employee_consultant, scanned)
+        self.assertNotIn(self.employee_controller, scanned)
+        self.assertEqual(Compliance._cron_scan_compliance(), 0, "a second run the same day has nothing to do")
+
+    @freeze_time("2026-11-06")
+    def test_cron_works_in_batches_and_resumes(self):
+        Compliance = self.env["ps.timesheet.compliance"]
+        required = self.env["hr.employee"].search(Compliance._get_scan_employee_domain())
+        self.assertEqual(Compliance._cron_scan_compliance(limit=2), 2)
+        self.assertEqual(Compliance._cron_scan_compliance(limit=100), len(required) - 2)
+        self.assertEqual(len(Compliance.search([]).employee_id), len(required))
+
+    def test_scan_query_count_does_not_grow_with_employees(self):
+        Employee = self.env["hr.employee"]
+        Compliance = self.env["ps.timesheet.compliance"]
+        users = [
+            self.env["res.users"].create({"name": f"Scan {index}", "login": f"scan{index}"}) for index in range(56)
+        ]
+        employees = Employee.create([{"name": user.name, "user_id": user.id} for user in users])
+        for employee in employees[:2] | employees[10:13]:
+            self._log_time(employee, 6.0, self.monday)
+        day = date(2026, 11, 6)
+
+        def count(batch):
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            Compliance._scan_employees(batch, day)
+            return self.env.cr.sql_log_count - before
+
+        count(employees[:1])  # warm the caches of the ORM
+        five, fifty = count(employees[1:6]), count(employees[6:56])
+        self.assertEqual(len(employees[6:56]), 50)
+        self.assertEqual(five, fifty, f"5 employees: {five} queries, 50: {fifty}")
+        # and the same again as an update
+        self.assertEqual(count(employees[1:6]), count(employees[6:56]))

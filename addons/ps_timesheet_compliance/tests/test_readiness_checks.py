@@ -1,0 +1,103 @@
+# Copyright 2026 Billing Control
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo.tests import tagged
+
+from .common import TimesheetComplianceCase
+
+
+@tagged("post_install", "-at_install")
+class TestTimesheetReadinessChecks(TimesheetComplianceCase):
+    """timesheets_approved (blocking) and timesheets_missing (warning) on the engagement's periods."""
+
+    def _october(self):
+        with freeze_time("2026-11-10"):
+            return self._evaluate().filtered(lambda r: r.period_start == self.october[0])
+
+    def _november(self):
+        with freeze_time("2026-11-24"):
+            return self._evaluate(day=date(2026, 11, 24)).filtered(lambda r: r.period_start == date(2026, 11, 1))
+
+    def _findings(self, readiness, code):
+        return readiness.finding_ids.filtered(lambda f: f.check_code == code)
+
+    # timesheets_approved ----------------------------------------------------
+    def test_timesheets_approved_blocks_submitted_and_draft_time(self):
+        self._confirm_terms()
+        approved = self._log_time(self.employee_consultant, 8.0, "2026-10-05")
+        submitted = self._log_time(self.employee_consultant, 4.0, "2026-10-06")
+        self._log_time(self.employee_consultant, 2.0, "2026-10-07")
+        self._submit(approved | submitted)
+        self._approve(approved)
+        readiness = self._october()
+        finding = self._findings(readiness, "timesheets_approved")
+        self.assertEqual(readiness.state, "blocked")
+        self.assertEqual(finding.severity, "blocking")
+        self.assertEqual(finding.amount_at_risk, 6.0 * 150.0, "hours × the sale line price")
+        self.assertIn("Carla Consultant", finding.message)
+        self.assertIn("4.00 hours waiting for approval", finding.message)
+        self.assertIn("2.00 hours not submitted", finding.message)
+        self.assertEqual(readiness.amount_deliverable, 8.0 * 150.0, "only approved time is deliverable")
+
+    def test_timesheets_approved_passes_when_all_time_is_approved(self):
+        self._confirm_terms()
+        lines = self._log_time(self.employee_consultant, 8.0, "2026-10-05") | self._log_time(
+            self.employee_consultant, 4.0, "2026-10-06"
+        )
+        self._submit(lines)
+        self._approve(lines)
+        readiness = self._october()
+        self.assertFalse(self._findings(readiness, "timesheets_approved"))
+        self.assertEqual(readiness.state, "ready")
+        self.assertEqual(readiness.amount_ready, 12.0 * 150.0)
+
+    def test_timesheets_approved_ignores_rejected_and_later_time(self):
+        self._confirm_terms()
+        rejected = self._log_time(self.employee_consultant, 3.0, "2026-10-05")
+        approved = self._log_time(self.employee_consultant, 8.0, "2026-10-06")
+        self._submit(rejected | approved)
+        self._approve(approved)
+        self._reject(rejected)
+        self._log_time(self.employee_consultant, 5.0, "2026-11-03")  # November's, not October's
+        readiness = self._october()
+        self.assertFalse(self._findings(readiness, "timesheets_approved"))
+
+    # timesheets_missing -----------------------------------------------------
+    def _regular_until(self, employee, monday, weeks):
+        for index in range(weeks):
+            self._week(employee, monday=date.fromordinal(monday.toordinal() + 7 * index))
+
+    def test_timesheets_missing_warns_regular_consultant_short_this_period(self):
+        self._confirm_terms()
+        self._regular_until(self.employee_consultant, date(2026, 10, 19), 2)  # the two last weeks of October
+        self._week(self.employee_consultant, monday=date(2026, 11, 2), days=2)
+        readiness = self._november()
+        findings = self._findings(readiness, "timesheets_missing")
+        self.assertTrue(findings)
+        self.assertEqual(set(findings.mapped("severity")), {"warning"})
+        self.assertIn("Carla Consultant", findings[0].message)
+        week = findings.filtered(lambda f: "24.00 of 40.00" in f.message)
+        self.assertEqual(len(week), 1, "the week of 2 November misses 24 of 40 hours")
+
+    def test_timesheets_missing_passes_when_regulars_logged_their_time(self):
+        self._confirm_terms()
+        self._regular_until(self.employee_consultant, date(2026, 10, 19), 5)  # to the week of 16 November
+        readiness = self._november()
+        self.assertFalse(self._findings(readiness, "timesheets_missing"))
+
+    def test_timesheets_missing_ignores_people_who_never_logged_on_the_project(self):
+        self._confirm_terms()
+        self._regular_until(self.employee_consultant, date(2026, 10, 19), 5)
+        readiness = self._november()
+        self.assertNotIn("Oscar Other", " ".join(readiness.finding_ids.mapped("message")))
+
+    def test_timesheets_missing_severity_is_configurable(self):
+        self._confirm_terms()
+        self.env.ref("ps_timesheet_compliance.check_timesheets_missing").severity = "blocking"
+        self._regular_until(self.employee_consultant, date(2026, 10, 19), 2)
+        self._week(self.employee_consultant, monday=date(2026, 11, 2), days=2)
+        readiness = self._november()
+        self.assertEqual(set(self._findings(readiness, "timesheets_missing").mapped("severity")), {"blocking"})

@@ -1,0 +1,1 @@
+from . import ps_timesheet_reject_wizard
