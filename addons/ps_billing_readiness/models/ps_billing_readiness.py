@@ -395,15 +395,16 @@ class PsBillingReadiness(models.Model):
                 )
             )
         self._write_evaluation(rows)
-        for record in newly_blocked:
-            record.message_post(
-                body=_(
+        newly_blocked._message_log_batch(
+            {
+                record.id: _(
                     "Blocked: %s",
                     "; ".join(record.finding_ids.filtered(lambda f: f.severity == "blocking").mapped("message")),
                 )
-            )
-        for record in unblocked:
-            record.message_post(body=_("No longer blocked."))
+                for record in newly_blocked
+            }
+        )
+        unblocked._message_log_batch({record.id: _("No longer blocked.") for record in unblocked})
         newly_blocked._schedule_blocked_activity()
         unblocked._close_blocked_activities()
 
@@ -745,35 +746,59 @@ class PsBillingReadiness(models.Model):
                 raise UserError(_("Draft anyway is for blocked periods; this one can be drafted normally."))
 
     def _create_invoice_drafts(self, override_reason=None):
-        """Create one invoice draft per record through Odoo's invoicing and link them; return the drafts."""
+        """Create one invoice draft per record through Odoo's invoicing and link them; return the drafts.
+
+        Records sharing a period end are drafted by one call of ``_create_invoices``
+        (one invoice per engagement), as Odoo's own invoicing wizard does.
+        """
+        records = self.filtered(lambda r: not r.invoice_id)
         moves = self.env["account.move"]
-        for record in self:
-            moves |= record._create_invoice_draft(override_reason)
+        for period_end, batch in records.grouped("period_end").items():
+            orders = batch.sale_order_id
+            orders.order_line._recompute_qty_to_invoice(None, period_end)
+            # The links are set when Odoo creates each invoice (sale.order._prepare_invoice).
+            link_vals = {
+                record.sale_order_id.id: record._prepare_invoice_link_vals(override_reason) for record in batch
+            }
+            drafted = orders.with_context(
+                timesheet_end_date=period_end, ps_invoice_link_vals=link_vals
+            )._create_invoices(grouped=True, final=False)
+            for move in drafted:
+                move.ps_readiness_id.write({"invoice_id": move.id, "state": "invoiced", "blocked_since": False})
+            missing = batch.filtered(lambda r: not r.invoice_id)
+            if missing:
+                raise UserError(
+                    _("Odoo found nothing to invoice on %s.", ", ".join(missing.sale_order_id.mapped("name")))
+                )
+            moves |= drafted
+        drafted_records = records.filtered("invoice_id")
+        drafted_records._log_drafted(override_reason)
+        drafted_records._close_blocked_activities()
+        if moves:
+            self._on_invoice_drafted(moves)
         return moves
 
     def _create_invoice_draft(self, override_reason=None):
+        """Create the invoice draft of this record; return it."""
         self.ensure_one()
-        if self.invoice_id:
-            return self.env["account.move"]
-        order = self.sale_order_id
-        order.order_line._recompute_qty_to_invoice(None, self.period_end)
-        move = order.with_context(timesheet_end_date=self.period_end)._create_invoices(final=False)
-        move.ensure_one()
-        move.write(self._prepare_invoice_link_vals(override_reason))
-        self.write({"invoice_id": move.id, "state": "invoiced", "blocked_since": False})
+        return self._create_invoice_drafts(override_reason)
+
+    def _log_drafted(self, override_reason=None):
+        """Say on each record and its draft what was drafted, and by whom when it was forced."""
         if override_reason:
             body = _(
                 "Drafted anyway by %(user)s despite blocking findings: %(reason)s",
                 user=self.env.user.name,
                 reason=override_reason,
             )
+            self._message_log_batch({record.id: body for record in self})
         else:
-            body = _("Invoice draft %s created for this period.", move.display_name)
-        self.message_post(body=body)
-        move.message_post(body=_("Drafted from the billing readiness of %s.", self.display_name))
-        self._close_blocked_activities()
-        self._on_invoice_drafted(move)
-        return move
+            self._message_log_batch(
+                {record.id: _("Invoice draft %s created for this period.", record.invoice_id.name) for record in self}
+            )
+        self.invoice_id._message_log_batch(
+            {record.invoice_id.id: _("Drafted from the billing readiness of %s.", record.name) for record in self}
+        )
 
     def _prepare_invoice_link_vals(self, override_reason=None):
         """Return the values written on the new invoice draft to link it to this record."""
@@ -783,8 +808,8 @@ class PsBillingReadiness(models.Model):
             "ps_expected_amount": self.amount_deliverable,
         }
 
-    def _on_invoice_drafted(self, move):
-        """Hook run after the readiness engine drafted ``move``; returns nothing."""
+    def _on_invoice_drafted(self, moves):
+        """Hook run after the readiness engine drafted ``moves`` (a batch); returns nothing."""
         return None
 
     # ------------------------------------------------------------
@@ -821,8 +846,13 @@ class PsBillingReadiness(models.Model):
             for record in self
             if record.owner_id and record.id not in existing
         ]
+        self._create_activities(vals_list)
+
+    @api.model
+    def _create_activities(self, vals_list):
+        """Create activities in one batch; they show in the assignees' to-do lists without one email each."""
         if vals_list:
-            self.env["mail.activity"].sudo().create(vals_list)
+            self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
 
     def _close_blocked_activities(self):
         types = [
@@ -853,16 +883,17 @@ class PsBillingReadiness(models.Model):
                 }
                 for user in controllers
             ]
-        if vals_list:
-            self.env["mail.activity"].sudo().create(vals_list)
+        self._create_activities(vals_list)
         self.write({"escalated_on": today})
-        for record in self:
-            record.message_post(
-                body=_(
+        self._message_log_batch(
+            {
+                record.id: _(
                     "Blocked since %s: escalated to the finance controllers.",
                     format_date(self.env, record.blocked_since),
                 )
-            )
+                for record in self
+            }
+        )
         return self
 
     # ------------------------------------------------------------

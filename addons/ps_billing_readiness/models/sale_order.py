@@ -127,6 +127,8 @@ class SaleOrder(models.Model):
         vals = super()._prepare_invoice()
         if self.ps_client_po_ref:
             vals["ref"] = self.ps_client_po_ref
+        # Drafts of the readiness engine carry their link to the readiness record.
+        vals.update(self.env.context.get("ps_invoice_link_vals", {}).get(self.id, {}))
         return vals
 
     # ------------------------------------------------------------
@@ -178,8 +180,7 @@ class SaleOrder(models.Model):
             ["ps_billing_readiness.mail_activity_type_confirm_terms"],
             feedback=_("Billing terms confirmed by %s", self.env.user.name),
         )
-        for order in self:
-            order.message_post(body=_("Billing terms confirmed by %s.", self.env.user.name))
+        self._message_log_batch(dict.fromkeys(self.ids, _("Billing terms confirmed by %s.", self.env.user.name)))
         self._ps_mark_readiness_dirty()
 
     def _ps_withdraw_terms_confirmation(self):
@@ -190,8 +191,7 @@ class SaleOrder(models.Model):
                 "ps_terms_confirmed_on": False,
             }
         )
-        for order in self:
-            order.message_post(body=_("Billing terms changed: finance must confirm them again."))
+        self._message_log_batch(dict.fromkeys(self.ids, _("Billing terms changed: finance must confirm them again.")))
 
     def _ps_mark_readiness_dirty(self):
         """Flag these engagements for the next readiness evaluation."""
@@ -232,8 +232,7 @@ class SaleOrder(models.Model):
             for user in controllers
             if (order.id, user.id) not in existing
         ]
-        if vals_list:
-            self.env["mail.activity"].sudo().create(vals_list)
+        self.env["ps.billing.readiness"]._create_activities(vals_list)
 
     @api.model
     def _ps_get_finance_controllers(self):
