@@ -461,6 +461,20 @@ class PsBillingReadiness(models.Model):
         earliest = self._get_earliest_open()
         timesheet_lines = lines.filtered(lambda line: line.qty_delivered_method == "timesheet")
         hours = self._read_uninvoiced_hours(timesheet_lines)
+        other_lines = lines - timesheet_lines
+        # Quantities delivered by each date that bounds a period: the earliest open period
+        # takes all delivered by its end, a later one what was delivered within its dates.
+        bounds = {}
+        for record in self:
+            orders = bounds.setdefault(record.period_end, self.env["sale.order"])
+            bounds[record.period_end] = orders | record.sale_order_id
+            if record not in earliest:
+                before = record.period_start - timedelta(days=1)
+                bounds[before] = bounds.get(before, self.env["sale.order"]) | record.sale_order_id
+        other_qty = {
+            day: other_lines.filtered(lambda line, o=orders: line.order_id in o)._ps_get_deliverable_quantities(day)
+            for day, orders in bounds.items()
+        }
         result = {}
         for record in self:
             order_lines = lines.filtered(lambda line, o=record.sale_order_id: line.order_id == o)
@@ -475,9 +489,10 @@ class PsBillingReadiness(models.Model):
                         if day <= record.period_end and (lower is None or day >= lower)
                     )
                 elif record in earliest:
-                    qty = line.qty_to_invoice
+                    qty = other_qty[record.period_end].get(line.id, 0.0)
                 else:
-                    qty = 0.0
+                    before = record.period_start - timedelta(days=1)
+                    qty = max(0.0, other_qty[record.period_end].get(line.id, 0.0) - other_qty[before].get(line.id, 0.0))
                 total += qty * price
             result[record.id] = record.currency_id.round(total)
         return result
@@ -755,7 +770,14 @@ class PsBillingReadiness(models.Model):
         moves = self.env["account.move"]
         for period_end, batch in records.grouped("period_end").items():
             orders = batch.sale_order_id
-            orders.order_line._recompute_qty_to_invoice(None, period_end)
+            lines = orders.order_line.filtered(lambda line: not line.display_type)
+            lines._recompute_qty_to_invoice(None, period_end)
+            # What was delivered after the period (a milestone reached since) waits for its own period.
+            other_lines = lines.filtered(lambda line: line.qty_delivered_method != "timesheet")
+            for line_id, quantity in other_lines._ps_get_deliverable_quantities(period_end).items():
+                line = other_lines.browse(line_id)
+                if quantity < line.qty_to_invoice:
+                    line.qty_to_invoice = quantity
             # The links are set when Odoo creates each invoice (sale.order._prepare_invoice).
             link_vals = {
                 record.sale_order_id.id: record._prepare_invoice_link_vals(override_reason) for record in batch

@@ -88,6 +88,25 @@ class TestReadinessEvaluation(BillingControlCase):
         self.assertEqual(october.amount_blocked, 1400.0)
         self.assertEqual(october.amount_at_risk, 1400.0 + 100.0, "the whole deliverable once, plus the rate gap")
 
+    def test_milestone_reached_after_the_period_waits_for_its_own_period(self):
+        self._confirm_terms()
+        self.project.allow_milestones = True
+        milestone = self.env["project.milestone"].create(
+            {
+                "name": "Go-live",
+                "project_id": self.project.id,
+                "sale_line_id": self.line_milestone.id,
+                "quantity_percentage": 0.5,
+            }
+        )
+        with freeze_time("2026-11-05"):
+            milestone.is_reached = True
+            self.env.flush_all()
+        october, november = self._evaluate().sorted("period_start")
+        self.assertEqual(october.amount_deliverable, 0.0, "reached in November: not October's")
+        self.assertEqual(november.amount_deliverable, 5000.0)
+        self.assertEqual(october.state, "not_ready")
+
     def test_nothing_delivered_is_not_ready(self):
         self._confirm_terms()
         october = self._evaluate().sorted("period_start")[0]

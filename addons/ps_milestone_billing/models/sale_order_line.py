@@ -1,6 +1,8 @@
 # Copyright 2026 Billing Control
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, models
+from datetime import datetime, time
+
+from odoo import api, fields, models
 
 
 class SaleOrderLine(models.Model):
@@ -34,3 +36,25 @@ class SaleOrderLine(models.Model):
         accepted = {line.id: share for line, share in accepted.items()}
         for line in lines:
             line.qty_delivered = accepted.get(line.id or line._origin.id, 0.0) * line.product_uom_qty
+
+    def _ps_get_milestone_shares(self, period_end):
+        # Where the client must accept, a milestone delivers on the day it was accepted.
+        lines = self.filtered(lambda line: line.order_id.ps_milestone_acceptance_required)
+        result = super(SaleOrderLine, self - lines)._ps_get_milestone_shares(period_end)
+        if lines:
+            end = datetime.combine(fields.Date.to_date(period_end), time.max)
+            rows = (
+                self.env["project.milestone"]
+                .sudo()
+                ._read_group(
+                    [
+                        ("sale_line_id", "in", lines.ids),
+                        ("ps_acceptance_state", "=", "accepted"),
+                        ("ps_accepted_on", "<=", end),
+                    ],
+                    ["sale_line_id"],
+                    ["quantity_percentage:sum"],
+                )
+            )
+            result.update({line.id: share for line, share in rows})
+        return result

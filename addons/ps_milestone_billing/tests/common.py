@@ -48,6 +48,13 @@ class MilestoneBillingCase(BillingControlCase):
         return milestones
 
     @classmethod
+    def _accept(cls, milestone, day="2026-10-20 10:00:00", signatory_name="Nora North"):
+        """Accept ``milestone`` as the project manager on ``day`` (default: in October, the period evaluated)."""
+        with freeze_time(day):
+            milestone.with_user(cls.project_manager).action_ps_accept(signatory_name=signatory_name)
+        return milestone
+
+    @classmethod
     def _attach_evidence(cls, milestone, name="signed_report.pdf"):
         return cls.env["ir.attachment"].create(
             {

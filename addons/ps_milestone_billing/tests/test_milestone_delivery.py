@@ -37,7 +37,7 @@ class TestMilestoneDelivery(MilestoneBillingCase):
     def test_invoice_drafted_by_core_contains_only_accepted_milestones(self):
         self._confirm_terms()
         self._reach(self.milestone_design | self.milestone_build)
-        self.milestone_design.with_user(self.project_manager).action_ps_accept(signatory_name="Nora North")
+        self._accept(self.milestone_design)
         readiness = self._evaluate().filtered(lambda r: r.period_start == self.october[0])
         self.assertEqual(readiness.amount_deliverable, 4000.0)
         self.assertEqual(readiness.state, "blocked", "the unaccepted build milestone blocks the period")
@@ -49,9 +49,17 @@ class TestMilestoneDelivery(MilestoneBillingCase):
     def test_ready_period_drafts_accepted_milestone_only(self):
         self._confirm_terms()
         self._reach(self.milestone_design)
-        self.milestone_design.with_user(self.project_manager).action_ps_accept(signatory_name="Nora North")
+        self._accept(self.milestone_design)
         readiness = self._evaluate().filtered(lambda r: r.period_start == self.october[0])
         self.assertEqual(readiness.state, "ready")
         readiness.with_user(self.controller).action_create_invoice_draft()
         line = readiness.invoice_id.invoice_line_ids.filtered(lambda line: line.sale_line_ids == self.line_milestone)
         self.assertEqual(line.quantity, 0.4)
+
+    def test_milestone_accepted_after_the_period_is_billed_with_the_next(self):
+        self._confirm_terms()
+        self._reach(self.milestone_design)  # reached in October...
+        self._accept(self.milestone_design, day="2026-11-05 10:00:00")  # ...accepted in November
+        october, november = self._evaluate().sorted("period_start")
+        self.assertEqual(october.amount_deliverable, 0.0, "not accepted by the end of October")
+        self.assertEqual(november.amount_deliverable, 4000.0)

@@ -68,7 +68,7 @@ class TestMilestoneReadinessChecks(MilestoneBillingCase):
 
     def test_milestones_accepted_passes_once_accepted(self):
         self._reach(self.milestone_design)
-        self.milestone_design.with_user(self.project_manager).action_ps_accept(signatory_name="Nora North")
+        self._accept(self.milestone_design)
         readiness = self._period()
         self.assertFalse(self._findings(readiness, "milestones_accepted"))
         self.assertEqual(readiness.state, "ready")

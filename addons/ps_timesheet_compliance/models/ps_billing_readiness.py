@@ -32,21 +32,24 @@ class PsBillingReadiness(models.Model):
                 ["unit_amount:sum"],
             )
         )
-        earliest = self._get_earliest_open()
+        # The rows of each engagement, once: each record then reads its own only (not records × rows).
+        rows_by_order = defaultdict(list)
+        for sale_line, employee, state, day, quantity in rows:
+            price = sale_line.price_unit * (1.0 - (sale_line.discount or 0.0) / 100.0)
+            rows_by_order[sale_line.order_id.id].append((employee, state, fields.Date.to_date(day), quantity, price))
+        earliest_ids = set(self._get_earliest_open().ids)
         findings = []
         for record in self:
             # Like the deliverable: the earliest open period takes everything before it too.
-            lower = None if record in earliest else record.period_start
+            lower = None if record.id in earliest_ids else record.period_start
             hours = defaultdict(lambda: defaultdict(float))
             amounts = defaultdict(float)
-            for sale_line, employee, state, day, quantity in rows:
-                day = fields.Date.to_date(day)
-                if sale_line.order_id != record.sale_order_id or day > record.period_end:
+            for employee, state, day, quantity, price in rows_by_order.get(record.sale_order_id.id, ()):
+                if day > record.period_end:
                     continue
                 if lower and day < lower:
                     continue
                 hours[employee][state] += quantity
-                price = sale_line.price_unit * (1.0 - (sale_line.discount or 0.0) / 100.0)
                 amounts[employee] += quantity * price
             for employee, by_state in sorted(hours.items(), key=lambda item: item[0].name or ""):
                 if float_is_zero(sum(by_state.values()), precision_digits=2):
@@ -90,14 +93,17 @@ class PsBillingReadiness(models.Model):
                 ["unit_amount:sum"],
             )
         )
+        # The rows of each project, once: each record then reads its own only (not records × rows).
+        days_by_project = defaultdict(list)
+        for project, employee, day, _hours in rows:
+            days_by_project[project.id].append((employee, fields.Date.to_date(day)))
         Compliance = self.env["ps.timesheet.compliance"]
         pairs, wanted = [], defaultdict(list)
         for record in records:
             people = {
                 employee
-                for project, employee, day, _hours in rows
-                if project == record.project_id
-                and lookback[record.id] <= fields.Date.to_date(day) < record.period_start
+                for employee, day in days_by_project.get(record.project_id.id, ())
+                if lookback[record.id] <= day < record.period_start
             }
             for employee in people:
                 employee = employee.sudo()
@@ -109,6 +115,14 @@ class PsBillingReadiness(models.Model):
                         pairs.append((employee, start, end, cutoff))
                         wanted[record.id].append((employee.id, start))
         values = Compliance._compute_compliance_values(list(set(pairs)), today)
+        # Many findings share their period: each date is formatted once (the language lookup is not free).
+        labels = {}
+
+        def label(day):
+            if day not in labels:
+                labels[day] = format_date(self.env, day)
+            return labels[day]
+
         findings = []
         for record in records:
             for key in wanted[record.id]:
@@ -126,8 +140,8 @@ class PsBillingReadiness(models.Model):
                             project=record.project_id.display_name,
                             missing=vals["missing_hours"],
                             expected=vals["expected_hours"],
-                            start=format_date(self.env, vals["period_start"]),
-                            end=format_date(self.env, vals["period_end"]),
+                            start=label(vals["period_start"]),
+                            end=label(vals["period_end"]),
                         ),
                         0.0,
                         record.project_id,

@@ -4,6 +4,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.tests import tagged
 
 from .common import TimesheetComplianceCase
@@ -65,6 +66,44 @@ class TestTimesheetReadinessChecks(TimesheetComplianceCase):
         readiness = self._october()
         self.assertFalse(self._findings(readiness, "timesheets_approved"))
 
+    def _second_engagement(self):
+        """A second engagement of the client, with its own project and task, its hour sold at 200."""
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.client.id,
+                "order_line": [
+                    Command.create(
+                        {"product_id": self.product_time_materials.id, "product_uom_qty": 50.0, "price_unit": 200.0}
+                    )
+                ],
+            }
+        )
+        order.action_confirm()
+        order.date_order = "2026-09-15 09:00:00"
+        order.order_line.project_id.user_id = self.project_manager
+        self._confirm_terms(order)
+        return order, order.order_line.task_id
+
+    def test_timesheets_approved_in_one_batch_reports_each_engagement_its_own_time(self):
+        self._confirm_terms()
+        second, second_task = self._second_engagement()
+        self._log_time(self.employee_consultant, 4.0, "2026-10-05")
+        self._log_time(self.employee_other_consultant, 2.0, "2026-10-06", task=second_task)
+        with freeze_time("2026-11-10"):
+            records = self._evaluate(orders=self.engagement | second)
+        october = records.filtered(lambda r: r.period_start == self.october[0])
+        self.assertEqual(len(october), 2, "both engagements are evaluated in the same batch")
+        first_finding = self._findings(
+            october.filtered(lambda r: r.sale_order_id == self.engagement), "timesheets_approved"
+        )
+        second_finding = self._findings(october.filtered(lambda r: r.sale_order_id == second), "timesheets_approved")
+        self.assertEqual(len(first_finding), 1)
+        self.assertEqual(len(second_finding), 1)
+        self.assertIn("Carla Consultant has 0.00 hours waiting for approval and 4.00", first_finding.message)
+        self.assertEqual(first_finding.amount_at_risk, 4.0 * 150.0)
+        self.assertIn("Oscar Other has 0.00 hours waiting for approval and 2.00", second_finding.message)
+        self.assertEqual(second_finding.amount_at_risk, 2.0 * 200.0, "the second engagement's own price")
+
     # timesheets_missing -----------------------------------------------------
     def _regular_until(self, employee, monday, weeks):
         for index in range(weeks):
@@ -101,3 +140,21 @@ class TestTimesheetReadinessChecks(TimesheetComplianceCase):
         self._week(self.employee_consultant, monday=date(2026, 11, 2), days=2)
         readiness = self._november()
         self.assertEqual(set(self._findings(readiness, "timesheets_missing").mapped("severity")), {"blocking"})
+
+    def test_timesheets_missing_in_one_batch_names_each_projects_own_regulars(self):
+        self._confirm_terms()
+        second, second_task = self._second_engagement()
+        self._regular_until(self.employee_consultant, date(2026, 10, 19), 5)  # full weeks on the first project
+        for monday in (date(2026, 10, 19), date(2026, 10, 26)):
+            self._week(self.employee_other_consultant, monday=monday, task=second_task)
+        self._week(self.employee_other_consultant, monday=date(2026, 11, 2), days=2, task=second_task)
+        with freeze_time("2026-11-24"):
+            records = self._evaluate(orders=self.engagement | second, day=date(2026, 11, 24))
+        november = records.filtered(lambda r: r.period_start == date(2026, 11, 1))
+        self.assertEqual(len(november), 2, "both engagements are evaluated in the same batch")
+        first = self._findings(november.filtered(lambda r: r.sale_order_id == self.engagement), "timesheets_missing")
+        second_findings = self._findings(november.filtered(lambda r: r.sale_order_id == second), "timesheets_missing")
+        self.assertFalse(first, "Oscar never logged on the first project: he is not its regular")
+        self.assertTrue(second_findings)
+        self.assertTrue(all("Oscar Other" in message for message in second_findings.mapped("message")))
+        self.assertEqual(len(second_findings.filtered(lambda f: "24.00 of 40.00" in f.message)), 1)
