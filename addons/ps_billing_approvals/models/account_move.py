@@ -1,5 +1,6 @@
 # Copyright 2026 Billing Control
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
 import logging
 from collections import defaultdict
 from datetime import timedelta
@@ -207,8 +208,8 @@ class AccountMove(models.Model):
             problems.append(move._get_ps_post_refusal())
         # A straight-through draft is checked again: rules or figures may have changed since.
         unrouted = drafts.filtered(lambda m: m.ps_approval_state == "not_required")
-        matches = unrouted.sudo()._get_ps_matching_rules()
-        facts = unrouted.sudo()._get_ps_approval_facts() if any(matches.values()) else {}
+        facts = unrouted.sudo()._get_ps_approval_facts()
+        matches = unrouted.sudo()._get_ps_matching_rules(facts=facts)
         for move in unrouted:
             if matches.get(move.id):
                 approvers = self.env["res.users"].union(
@@ -281,32 +282,43 @@ class AccountMove(models.Model):
             }
         return facts
 
-    def _get_ps_matching_rules(self, explain=False):
+    def _get_ps_matching_rules(self, explain=False, facts=None):
         """Return {move id: [(rule, checks)]} of the active rules matching these customer drafts.
 
         With ``explain``, every rule of the draft's company is returned with
         ``(rule, matches, checks)``. One search for the rules and one read per
         relation: the queries grow neither with the rules nor with the drafts.
+        Without ``explain``, each rule is first tested plainly and only the rules
+        that match build their explanation. ``facts`` may be given when the
+        caller already read them (``_get_ps_approval_facts``).
         """
         moves = self.filtered(lambda m: m.move_type in CUSTOMER_MOVE_TYPES)
         if not moves:
             return {}
-        facts = moves._get_ps_approval_facts()
-        rules = self.env["ps.approval.rule"].search([("company_id", "in", moves.company_id.ids)])
+        if facts is None:
+            facts = moves._get_ps_approval_facts()
+        Rule = self.env["ps.approval.rule"]
+        rules = Rule.search([("company_id", "in", moves.company_id.ids)])
         conditions = rules._get_conditions()
+        by_company = defaultdict(list)
+        for rule in rules:
+            rule_conditions = conditions[rule.id]
+            by_company[rule_conditions["company_id"]].append((rule, rule_conditions))
+        matches = Rule._matches
         result = {}
         for move in moves:
             move_facts = facts[move.id]
-            found = []
-            for rule in rules:
-                if conditions[rule.id]["company_id"] != move_facts["company_id"]:
-                    continue
-                matches, checks = rule._explain(conditions[rule.id], move_facts)
-                if explain:
-                    found.append((rule, matches, checks))
-                elif matches:
-                    found.append((rule, checks))
-            result[move.id] = found
+            company_rules = by_company.get(move_facts["company_id"], ())
+            if explain:
+                result[move.id] = [
+                    (rule, *rule._explain(rule_conditions, move_facts)) for rule, rule_conditions in company_rules
+                ]
+                continue
+            result[move.id] = [
+                (rule, rule._explain(rule_conditions, move_facts)[1])
+                for rule, rule_conditions in company_rules
+                if matches(rule_conditions, move_facts)
+            ]
         return result
 
     def _get_ps_sod_excluded_users(self):
@@ -320,47 +332,64 @@ class AccountMove(models.Model):
 
     def _ps_route_approval(self, change_note=False):
         """Route these drafts through the matrix: supersede the running round, create one request per
-        matching rule and open the lowest level. Run as superuser after the caller's checks."""
+        matching rule and open the lowest level. Run as superuser after the caller's checks.
+
+        The whole batch is routed at once: one INSERT per table (requests, their
+        approvers, activities, chatter notes) and one UPDATE of the drafts, so the
+        queries grow neither with the drafts nor with the rules.
+        """
         moves = self.filtered(lambda m: m.move_type in CUSTOMER_MOVE_TYPES and m.state == "draft")
         if not moves:
             return
         Request = self.env["ps.approval.request"]
         moves.ps_approval_request_ids.filtered(lambda r: r.state in (*OPEN_STATES, "approved"))._supersede()
-        matches = moves._get_ps_matching_rules()
         facts = moves._get_ps_approval_facts()
+        matches = moves._get_ps_matching_rules(facts=facts)
         figures = moves._get_ps_approval_figures()
-        vals_list = []
+        # One request per matching rule; those of each draft's lowest level open at once (as
+        # _ps_advance_approval would open them), with their approvers resolved for the whole batch.
+        approvers_cache = {}
+        vals_list, to_open = [], []
         for move in moves:
             move_facts = facts[move.id]
+            first_level = min((rule.level for rule, _checks in matches[move.id]), default=0)
             for rule, checks in matches[move.id]:
+                rule_approvers = rule._get_rule_approvers(move_facts, cache=approvers_cache)
                 vals_list.append(
                     {
                         "move_id": move.id,
+                        # The related fields, given: no UPDATE of every request after the INSERT.
+                        "company_id": move.company_id.id,
+                        "partner_id": move.commercial_partner_id.id,
                         "rule_id": rule.id,
                         "rule_name": rule.name,
                         "level": rule.level,
                         "round": move.ps_approval_round + 1,
                         "reason": "; ".join(text for _c, _p, text in checks),
-                        "rule_approver_ids": [Command.set(rule._get_rule_approvers(move_facts).ids)],
+                        "rule_approver_ids": [Command.set(rule_approvers.ids)],
                         "amount_untaxed": move_facts["amount"],
                         "margin_percent": move_facts["margin"],
                     }
                 )
+                if rule.level == first_level:
+                    to_open.append((vals_list[-1], move, rule_approvers))
+        activation = Request._get_activation_values([(move, users) for _vals, move, users in to_open])
+        for (vals, _move, _users), activation_vals in zip(to_open, activation, strict=True):
+            vals.update(activation_vals)
         requests = Request.create(vals_list)
-        by_state = defaultdict(lambda: self.browse())
-        for move in moves:
-            by_state["pending" if matches[move.id] else "not_required"] |= move
-        for state, state_moves in by_state.items():
-            state_moves._ps_write_approval({"ps_approval_state": state})
-        for move in moves:
-            move._ps_write_approval(
-                {
-                    "ps_approval_round": move.ps_approval_round + 1,
-                    "ps_approval_snapshot": figures[move.id],
-                    "ps_approval_change_note": change_note and change_note.get(move.id) or False,
-                }
-            )
-        straight = by_state["not_required"]
+        moves._ps_write_routing(
+            [
+                (
+                    move.id,
+                    "pending" if matches[move.id] else "not_required",
+                    move.ps_approval_round + 1,
+                    figures[move.id],
+                    change_note and change_note.get(move.id) or None,
+                )
+                for move in moves
+            ]
+        )
+        straight = moves.filtered(lambda m: not matches[m.id])
         if straight:
             straight._message_log_batch(
                 {
@@ -368,8 +397,40 @@ class AccountMove(models.Model):
                     for move in straight
                 }
             )
-        requests.move_id._ps_advance_approval()
+        requests.filtered(lambda r: r.state == "pending")._ps_log_awaited()
         moves._ps_sync_approval_activities()
+
+    def _ps_write_routing(self, rows):
+        """Write the routing of these drafts in one UPDATE: rows of (move id, approval state, round,
+        snapshot of the figures, change note). The ORM would write the drafts one by one (each snapshot
+        differs), and every ``account.move`` write is heavy; these fields trigger nothing of it. The
+        change of approval state is still tracked in the chatter."""
+        if not rows:
+            return
+        fnames = ["ps_approval_state", "ps_approval_round", "ps_approval_snapshot", "ps_approval_change_note"]
+        if not self.env.context.get("tracking_disable") and not self.env.context.get("mail_notrack"):
+            self._track_prepare(["ps_approval_state"])
+        self.flush_recordset(fnames)
+        values = ", ".join(["(%s, %s, %s, %s::jsonb, %s)"] * len(rows))
+        self.env.cr.execute(
+            f"""
+            UPDATE account_move AS m
+               SET ps_approval_state = v.state, ps_approval_round = v.round, ps_approval_snapshot = v.snapshot,
+                   ps_approval_change_note = v.note, write_uid = %s, write_date = now() at time zone 'UTC'
+              FROM (VALUES {values}) AS v(id, state, round, snapshot, note)
+             WHERE m.id = v.id
+            """,  # noqa: S608 -- only placeholders are interpolated
+            [
+                self.env.uid,
+                *(
+                    value
+                    for move_id, state, round_, snapshot, note in rows
+                    for value in (move_id, state, round_, json.dumps(snapshot), note)
+                ),
+            ],
+        )
+        self.invalidate_recordset([*fnames, "write_uid", "write_date"])
+        self.modified(fnames)
 
     def _ps_write_approval(self, vals):
         """Write approval fields, which users cannot write themselves."""
@@ -390,23 +451,10 @@ class AccountMove(models.Model):
             elif move.ps_approval_state == "pending":
                 approved |= move
         to_activate._activate()
-        for move in to_activate.move_id:
-            lines = [
-                _(
-                    "Level %(level)s, %(rule)s (%(why)s): awaiting %(approvers)s.",
-                    level=request.level,
-                    rule=request.rule_name,
-                    why=request.reason,
-                    approvers=", ".join(request.approver_ids.mapped("name")) or _("nobody"),
-                )
-                + "".join(f" {note}" for note in (request.delegation_note, request.escalation_note) if note)
-                for request in to_activate.filtered(lambda r, m=move: r.move_id == m)
-            ]
-            move._ps_log(_("Approval required."), "\n".join(lines))
+        to_activate._ps_log_awaited()
         if approved:
             approved._ps_write_approval({"ps_approval_state": "approved"})
-            for move in approved:
-                move._ps_log(_("Approved at every level: the invoice can be posted."))
+            approved._ps_log_batch(_("Approved at every level: the invoice can be posted."))
             approved._ps_autopost()
 
     def _ps_autopost(self):
@@ -450,10 +498,14 @@ class AccountMove(models.Model):
         (obsolete - mine).unlink()
         activity_type = self.env.ref(ACTIVITY_TYPE)
         today = fields.Date.context_today(self)
+        res_model_id = self.env["ir.model"]._get_id(self._name)
         vals_list = [
             {
-                "res_model_id": self.env["ir.model"]._get_id(self._name),
+                "res_model_id": res_model_id,
                 "res_id": move_id,
+                # The stored computed fields, given: no UPDATE of every activity after the INSERT.
+                "res_name": request.move_id.display_name,
+                "date_done": False,
                 "activity_type_id": activity_type.id,
                 "user_id": user_id,
                 "summary": _("Approve %(move)s (%(rule)s)", move=request.move_id.display_name, rule=request.rule_name),
@@ -464,15 +516,34 @@ class AccountMove(models.Model):
             if (move_id, user_id) not in existing
         ]
         if vals_list:
-            self.env["mail.activity"].sudo().create(vals_list)
+            # No "assigned to you" email per activity (nor the access token it writes on every draft):
+            # the chatter already names the approvers and the activity shows in their list.
+            self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
 
     def _ps_log(self, body, detail=None):
         """Post a note in the chatter of this invoice as the current user."""
         self.ensure_one()
+        message = self._ps_log_body(body, detail)
+        self.sudo().message_post(body=message, author_id=self.env.user.partner_id.id, subtype_xmlid="mail.mt_note")
+
+    def _ps_log_batch(self, body, details=None):
+        """Log a note in the chatter of each of these invoices as the current user, in one INSERT
+        (a note notifies nobody: logging is what ``_ps_log`` does, without a query per invoice).
+        ``details``: {move id: detail text}, optional."""
+        if not self:
+            return
+        details = details or {}
+        self.sudo()._message_log_batch(
+            {move.id: self._ps_log_body(body, details.get(move.id)) for move in self},
+            author_id=self.env.user.partner_id.id,
+        )
+
+    @api.model
+    def _ps_log_body(self, body, detail=None):
         message = Markup("<p>%s</p>") % escape(body)
         if detail:
             message += Markup("<p>%s</p>") % Markup("<br/>").join(escape(line) for line in detail.splitlines())
-        self.sudo().message_post(body=message, author_id=self.env.user.partner_id.id, subtype_xmlid="mail.mt_note")
+        return message
 
     # ------------------------------------------------------------
     # Business: material edits
@@ -498,7 +569,9 @@ class AccountMove(models.Model):
                     f" -{float_repr(line.discount, 2)}%" if line.discount else "",
                     ", ".join(sorted(line.tax_ids.mapped("name"))),
                 )
-                for line in move.invoice_line_ids.filtered(lambda line: line.display_type == "product")
+                # Not filtered(): it would prefetch the taxes of one draft's lines at a time.
+                for line in move.invoice_line_ids
+                if line.display_type == "product"
             )
             result[move.id] = {
                 "partner_id": move.partner_id.id,

@@ -1,14 +1,16 @@
 # Copyright 2026 Billing Control
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
+from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 from markupsafe import Markup, escape
+from psycopg2 import errors
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
-from odoo.tools import format_date
+from odoo.tools import format_date, mute_logger
 
 _logger = logging.getLogger(__name__)
 
@@ -168,7 +170,7 @@ class PsApprovalRequest(models.Model):
         """Mass approval from the list: approve one by one with the same checks, skip and report the others."""
         done, skipped = self.browse(), []
         for request in self:
-            reason = request._get_cannot_approve_reason()
+            reason = request._lock_for_decision() or request._get_cannot_approve_reason()
             if reason:
                 skipped.append(f"{request.sudo().move_id.display_name}: {reason}")
                 continue
@@ -215,9 +217,21 @@ class PsApprovalRequest(models.Model):
 
     def _check_can_approve(self):
         self.ensure_one()
-        reason = self._get_cannot_approve_reason()
+        reason = self._lock_for_decision() or self._get_cannot_approve_reason()
         if reason:
             raise UserError(reason)
+
+    def _lock_for_decision(self):
+        """Lock this request for the decision being made; return why not when another approver
+        holds it or decided it meanwhile (two approvers at once: exactly one decision counts)."""
+        self.ensure_one()
+        try:
+            with mute_logger("odoo.sql_db"), self.env.cr.savepoint(flush=False):
+                self.env.cr.execute("SELECT id FROM ps_approval_request WHERE id = %s FOR UPDATE NOWAIT", [self.id])
+        except (errors.LockNotAvailable, errors.SerializationFailure):
+            return _("Another approver is deciding this approval right now: reload it and check its state.")
+        self.invalidate_recordset(["state", "decided_by_id", "decided_on"])
+        return False
 
     def _do_approve(self, comment=None):
         now = fields.Datetime.now()
@@ -281,33 +295,79 @@ class PsApprovalRequest(models.Model):
         escalate the requests that have no eligible approver left."""
         if not self:
             return
-        now = fields.Datetime.now()
-        today = fields.Date.context_today(self)
-        delegates = self.env["ps.approval.delegation"]._get_delegates(self.rule_approver_ids, today)
-        excluded = self.move_id._get_ps_sod_excluded_users()
+        vals_list = self._get_activation_values([(request.move_id, request.rule_approver_ids) for request in self])
+        for request, vals in zip(self, vals_list, strict=True):
+            request.write(vals)
+
+    def _ps_log_awaited(self):
+        """Log on their invoices, in one batch, who these just opened requests wait for and why."""
+        if not self:
+            return
+        details = defaultdict(list)
         for request in self:
-            approvers, notes = request._resolve_delegates(request.rule_approver_ids, delegates)
-            barred = excluded.get(request.move_id.id, self.env["res.users"])
+            details[request.move_id.id].append(
+                _(
+                    "Level %(level)s, %(rule)s (%(why)s): awaiting %(approvers)s.",
+                    level=request.level,
+                    rule=request.rule_name,
+                    why=request.reason,
+                    approvers=", ".join(request.approver_ids.mapped("name")) or _("nobody"),
+                )
+                + "".join(f" {note}" for note in (request.delegation_note, request.escalation_note) if note)
+            )
+        self.move_id._ps_log_batch(
+            _("Approval required."), {move_id: "\n".join(lines) for move_id, lines in details.items()}
+        )
+
+    @api.model
+    def _get_activation_values(self, entries, now=None):
+        """Return the values making requests pending, one dict per ``(move, rule approvers)`` of ``entries``.
+
+        Delegations and segregation of duties are resolved for the whole batch at
+        once; a request left with no eligible approver is escalated. The queries
+        do not grow with the number of entries.
+        """
+        if not entries:
+            return []
+        now = now or fields.Datetime.now()
+        today = fields.Date.context_today(self)
+        Users = self.env["res.users"]
+        moves = self.env["account.move"].union(*(move for move, _users in entries))
+        delegates = self.env["ps.approval.delegation"]._get_delegates(
+            Users.union(*(users for _move, users in entries)), today
+        )
+        excluded = moves._get_ps_sod_excluded_users()
+        resolved, to_escalate = [], []
+        for move, rule_approvers in entries:
+            approvers, notes = self._resolve_delegates(rule_approvers, delegates)
+            barred = excluded.get(move.id, Users)
+            resolved.append((approvers, notes, barred))
+            if not approvers - barred:
+                to_escalate.append((move.company_id, rule_approvers | approvers, barred))
+        targets = iter(self._get_escalation_targets_batch(to_escalate))
+        vals_list = []
+        for approvers, notes, barred in resolved:
             vals = {"state": "pending", "pending_since": now, "delegation_note": "\n".join(notes) or False}
             eligible = approvers - barred
             if eligible:
                 vals["approver_ids"] = [Command.set(eligible.ids)]
             else:
-                targets = request._get_escalation_targets(request.rule_approver_ids | approvers, barred)
+                escalated_to = next(targets)
                 vals.update(
                     {
-                        "approver_ids": [Command.set(targets.ids)],
+                        "approver_ids": [Command.set(escalated_to.ids)],
                         "escalated_on": now,
                         "escalation_note": _(
                             "No eligible approver left (%(why)s): escalated to %(targets)s.",
                             why=_("segregation of duties excludes %s", ", ".join((approvers & barred).mapped("name")))
                             if approvers
                             else _("the rule names nobody for this draft"),
-                            targets=", ".join(targets.mapped("name")) or _("nobody"),
+                            targets=", ".join(escalated_to.mapped("name")) or _("nobody"),
                         ),
                     }
                 )
-            request.write(vals)
+            vals_list.append(vals)
+        return vals_list
 
     @api.model
     def _resolve_delegates(self, users, delegates):
@@ -355,22 +415,37 @@ class PsApprovalRequest(models.Model):
     def _get_escalation_targets(self, users, barred):
         """Return who an approval of ``users`` escalates to: their managers, else the finance controllers."""
         self.ensure_one()
-        company = self.move_id.company_id
-        employees = (
-            self.env["hr.employee"]
-            .sudo()
-            .search(
-                [
-                    ("user_id", "in", users.ids),
-                    ("company_id", "=", company.id),
-                ]
+        return self._get_escalation_targets_batch([(self.move_id.company_id, users, barred)])[0]
+
+    @api.model
+    def _get_escalation_targets_batch(self, entries):
+        """Return, for each ``(company, users, barred)`` of ``entries``, who an approval of ``users`` escalates
+        to: their managers, else the finance controllers. One search of employees per company."""
+        employees_by_company = {}
+        for company in {company for company, _users, _barred in entries}:
+            users = self.env["res.users"].union(*(u for c, u, _b in entries if c == company))
+            employees_by_company[company] = (
+                self.env["hr.employee"]
+                .sudo()
+                .search(
+                    [
+                        ("user_id", "in", users.ids),
+                        ("company_id", "=", company.id),
+                    ]
+                )
             )
-        )
-        managers = employees.parent_id.user_id.filtered(lambda u: u.active and not u.share) - users - barred
-        if managers:
-            return managers
-        controllers = self.env["sale.order"].with_company(company)._ps_get_finance_controllers()
-        return controllers - barred
+        controllers = {}
+        result = []
+        for company, users, barred in entries:
+            employees = employees_by_company[company].filtered(lambda employee, u=users: employee.user_id in u)
+            managers = employees.parent_id.user_id.filtered(lambda u: u.active and not u.share) - users - barred
+            if managers:
+                result.append(managers)
+                continue
+            if company not in controllers:
+                controllers[company] = self.env["sale.order"].with_company(company)._ps_get_finance_controllers()
+            result.append(controllers[company] - barred)
+        return result
 
     # ------------------------------------------------------------
     # Scheduled action: reminders and escalation

@@ -1,8 +1,10 @@
 # Copyright 2026 Billing Control
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
+from contextlib import closing
 
 from odoo import Command
+from odoo.models import INSERT_BATCH_SIZE, PREFETCH_MAX
 from odoo.tests import tagged
 
 from .common import ApprovalCase
@@ -12,7 +14,7 @@ _logger = logging.getLogger(__name__)
 
 @tagged("post_install", "-at_install")
 class TestApprovalPerformance(ApprovalCase):
-    """Routing evaluates a batch of drafts at once: no query per draft, no search per rule."""
+    """Matching and routing evaluate a batch of drafts at once: no query per draft, no search per rule."""
 
     @classmethod
     def setUpClass(cls):
@@ -93,3 +95,73 @@ class TestApprovalPerformance(ApprovalCase):
         # Rule 1 (from 100, no other condition) catches every draft of 150 or more.
         self.assertTrue(all(matches.values()))
         self.assertIn("Rule 1", [rule.name for rule, _checks in matches[self.drafts[0].id]])
+
+    def _route_counting_queries(self, moves):
+        """Route ``moves`` in a savepoint rolled back afterwards.
+
+        Return (queries, approvers given an activity, requests created, activities created).
+        """
+        with closing(self.env.cr.savepoint()):
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            moves.with_user(self.controller).action_ps_request_approval()
+            self.env.flush_all()
+            count = self.env.cr.sql_log_count - before
+            self.assertEqual(set(moves.mapped("ps_approval_state")), {"pending"})
+            activities = moves.activity_ids
+            result = (count, activities.user_id, len(moves.ps_approval_request_ids), len(activities))
+        _logger.info(
+            "Approval routing: %s queries for %s drafts, %s rules, %s requests, %s activities",
+            count,
+            len(moves),
+            self.Rule.search_count([]),
+            result[2],
+            result[3],
+        )
+        return result
+
+    def test_routing_query_count_does_not_grow_with_drafts(self):
+        self._with_rules(200)
+        self._route_counting_queries(self.drafts[:5])  # warm-up: caches of the registry, not of the records
+        # The last five drafts reach the same approvers as the whole batch: only the number of drafts differs.
+        few, few_approvers, few_requests, few_activities = self._route_counting_queries(self.drafts[-5:])
+        many, many_approvers, many_requests, many_activities = self._route_counting_queries(self.drafts)
+        self.assertEqual(few_approvers, many_approvers)
+        self.assertGreater(len(many_approvers), 2, "the batch reaches approvers of several kinds")
+        self.assertGreater(many_requests, INSERT_BATCH_SIZE, "the batch creates more rows than one INSERT holds")
+
+        # The only growth left is the ORM's own: one create() inserts its rows by batches of INSERT_BATCH_SIZE,
+        # and reads back the invoice of its requests by batches of PREFETCH_MAX.
+        def batches(rows, size):
+            return -(-rows // size)
+
+        orm_growth = (
+            batches(many_requests, INSERT_BATCH_SIZE)
+            - batches(few_requests, INSERT_BATCH_SIZE)
+            + batches(many_activities, INSERT_BATCH_SIZE)
+            - batches(few_activities, INSERT_BATCH_SIZE)
+            + batches(many_requests, PREFETCH_MAX)
+            - batches(few_requests, PREFETCH_MAX)
+        )
+        self.assertEqual(many - orm_growth, few)
+
+    def test_routing_a_batch_gives_each_draft_its_requests_activities_and_note(self):
+        self._with_rules(200)
+        drafts = self.drafts[-5:]
+        matches = drafts._get_ps_matching_rules()
+        drafts.with_user(self.controller).action_ps_request_approval()
+        for draft in drafts:
+            requests = draft.ps_approval_request_ids
+            self.assertEqual(requests.rule_id, self.Rule.union(*(rule for rule, _checks in matches[draft.id])))
+            first_level = min(requests.mapped("level"))
+            first = requests.filtered(lambda r, level=first_level: r.level == level)
+            self.assertEqual(set(first.mapped("state")), {"pending"})
+            self.assertEqual(set((requests - first).mapped("state")), {"waiting"})
+            self.assertTrue(all(request.approver_ids for request in first))
+            self.assertEqual(draft.activity_ids.user_id, first.approver_ids)
+            self.assertEqual(draft.ps_approval_round, 1)
+            self.assertEqual(draft.ps_approval_snapshot, drafts._get_ps_approval_figures()[draft.id])
+            notes = draft.message_ids.filtered(lambda m: "Approval required." in (m.body or ""))
+            self.assertEqual(len(notes), 1)
+            for request in first:
+                self.assertIn(request.rule_name, notes.body)
