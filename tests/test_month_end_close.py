@@ -277,6 +277,7 @@ class TestMonthEndClose(BillingControlCase):
             [
                 ("kind", "=", "escalation"),
                 ("period_start", "=", OCTOBER[0]),
+                ("employee_id", "in", consultants.ids),
             ]
         )
         self.assertEqual(escalations.user_id, self.other_manager)
