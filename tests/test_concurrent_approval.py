@@ -7,6 +7,7 @@ decision is recorded. The records this test commits are archived or
 cancelled at the end.
 """
 
+import uuid
 from contextlib import closing
 
 import odoo
@@ -25,11 +26,13 @@ class TestConcurrentApproval(BaseCase):
         with closing(cls.registry.cursor()) as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             controller = "ps_billing_readiness.group_finance_controller"
+            # Committed records outlive the test: unique logins keep it repeatable on the same database.
+            run = uuid.uuid4().hex[:8]
             users = [
-                new_test_user(env, login=login, name=name, groups=controller)
+                new_test_user(env, login=f"{login}_{run}", name=name, groups=controller)
                 for login, name in (("cc_ana", "Ana Approver"), ("cc_ben", "Ben Approver"), ("cc_author", "Author"))
             ]
-            cls.ana, cls.ben, author = (user.id for user in users)
+            cls.ana, cls.ben, cls.author = (user.id for user in users)
             rule = env["ps.approval.rule"].create(
                 {
                     "name": "Concurrency test: over 5,000",
@@ -42,7 +45,7 @@ class TestConcurrentApproval(BaseCase):
             product = env["product.product"].create({"name": "Advisory", "type": "service", "list_price": 9000.0})
             move = (
                 env["account.move"]
-                .with_user(author)
+                .with_user(cls.author)
                 .create(
                     {
                         "move_type": "out_invoice",
@@ -66,7 +69,7 @@ class TestConcurrentApproval(BaseCase):
             env = api.Environment(cr, SUPERUSER_ID, {})
             env["ps.approval.rule"].browse(cls.rule_id).active = False
             env["account.move"].browse(cls.move_id).button_cancel()
-            env["res.users"].browse([cls.ana, cls.ben]).active = False
+            env["res.users"].browse([cls.ana, cls.ben, cls.author]).active = False
             cr.commit()
         super().tearDownClass()
 

@@ -1,11 +1,9 @@
-from . import (
-    account_move,
-    account_move_line,
-    ps_approval_delegation,
-    ps_approval_request,
-    ps_approval_rule,
-    ps_billing_readiness,
-    ps_demo_firm,
-    res_company,
-    res_config_settings,
-)
+from . import account_move
+from . import account_move_line
+from . import ps_approval_delegation
+from . import ps_approval_request
+from . import ps_approval_rule
+from . import ps_billing_readiness
+from . import ps_demo_firm
+from . import res_company
+from . import res_config_settings

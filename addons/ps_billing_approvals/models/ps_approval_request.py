@@ -8,7 +8,7 @@ from markupsafe import Markup, escape
 from psycopg2 import errors
 
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import format_date, mute_logger
 
@@ -474,26 +474,19 @@ class PsApprovalRequest(models.Model):
             order="pending_since, id",
             limit=limit,
         )
-        self._run_in_savepoints(to_remind, lambda request: request._remind(), "remind approvers")
+        runner = self.env["ps.batch.runner"]
+        failed = runner._run_each(to_remind, lambda request: request._remind(), "remind the approvers of")
         to_escalate = self.search(
             self._get_due_domain("escalated_on", "ps_approval_escalation_days", now),
             order="pending_since, id",
             limit=limit,
         )
-        self._run_in_savepoints(to_escalate, lambda request: request._escalate(), "escalate an approval")
-        if len(to_remind) == limit or len(to_escalate) == limit:
+        failed += runner._run_each(to_escalate, lambda request: request._escalate(), "escalate")
+        runner._commit_between_batches()
+        # A full batch leaves more to do; a batch where everything failed makes no progress.
+        if (len(to_remind) == limit or len(to_escalate) == limit) and len(failed) < len(to_remind) + len(to_escalate):
             self.env.ref("ps_billing_approvals.ir_cron_ps_approval_remind_escalate")._trigger()
         return len(to_remind) + len(to_escalate)
-
-    @api.model
-    def _run_in_savepoints(self, records, func, what):
-        """Run ``func`` on each record in its own savepoint: one bad record cannot sink the batch."""
-        for record in records:
-            try:
-                with self.env.cr.savepoint():
-                    func(record)
-            except (UserError, AccessError) as error:
-                _logger.warning("Invoice approvals: could not %s for %s: %s", what, record.display_name, error)
 
     def _remind(self):
         """Remind the approvers of this pending request, once."""

@@ -1,12 +1,10 @@
-from . import (
-    test_approval_access_rights,
-    test_approval_delegation,
-    test_approval_escalation,
-    test_approval_history,
-    test_approval_performance,
-    test_approval_posting,
-    test_approval_routing,
-    test_approval_rule_matching,
-    test_approval_segregation,
-    test_ui,
-)
+from . import test_approval_access_rights
+from . import test_approval_delegation
+from . import test_approval_escalation
+from . import test_approval_history
+from . import test_approval_performance
+from . import test_approval_posting
+from . import test_approval_routing
+from . import test_approval_rule_matching
+from . import test_approval_segregation
+from . import test_ui

@@ -1,16 +1,15 @@
-from . import (
-    account_analytic_line,
-    account_move,
-    hr_expense,
-    ps_billing_model,
-    ps_billing_readiness,
-    ps_demo_firm,
-    ps_exception_flag,
-    ps_readiness_check,
-    ps_readiness_finding,
-    ps_unbilled_wip_report,
-    res_company,
-    res_config_settings,
-    sale_order,
-    sale_order_line,
-)
+from . import ps_batch_runner
+from . import account_analytic_line
+from . import account_move
+from . import hr_expense
+from . import ps_billing_model
+from . import ps_billing_readiness
+from . import ps_demo_firm
+from . import ps_exception_flag
+from . import ps_readiness_check
+from . import ps_readiness_finding
+from . import ps_unbilled_wip_report
+from . import res_company
+from . import res_config_settings
+from . import sale_order
+from . import sale_order_line

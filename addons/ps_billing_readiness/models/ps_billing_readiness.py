@@ -1,7 +1,5 @@
 # Copyright 2026 Billing Control
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import logging
-import threading
 from collections import defaultdict
 from datetime import timedelta
 
@@ -11,8 +9,6 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 from odoo.tools import float_compare, float_is_zero, format_amount, format_date, frozendict
-
-_logger = logging.getLogger(__name__)
 
 GROUP_FINANCE_CONTROLLER = "ps_billing_readiness.group_finance_controller"
 CRON_BATCH = 200
@@ -940,13 +936,13 @@ class PsBillingReadiness(models.Model):
         orders = Order.search(domain, order="ps_readiness_dirty desc, id", limit=limit)
         if not orders:
             return 0
-        self._run_batch(
+        self.env["ps.batch.runner"]._run_batch(
             orders,
             lambda batch: self._evaluate_orders(batch, today),
             "evaluate the readiness of",
             on_failure=lambda order, error: self._on_evaluation_failure(order, today, error),
         )
-        self._commit_between_batches()
+        self.env["ps.batch.runner"]._commit_between_batches()
         if Order.search_count(domain, limit=1):
             self.env.ref("ps_billing_readiness.ir_cron_evaluate_readiness")._trigger()
         return len(orders)
@@ -960,13 +956,13 @@ class PsBillingReadiness(models.Model):
             ("cutoff_date", "<", fields.Date.context_today(self)),
         ]
         records = self.search(domain, limit=limit, order="cutoff_date, id")
-        self._run_batch(
+        self.env["ps.batch.runner"]._run_batch(
             records,
             lambda batch: batch._create_invoice_drafts(),
             "draft the invoice of",
             on_failure=lambda record, error: record._on_drafting_failure(error),
         )
-        self._commit_between_batches()
+        self.env["ps.batch.runner"]._commit_between_batches()
         if self.search_count(domain, limit=1):
             self.env.ref("ps_billing_readiness.ir_cron_create_invoice_drafts")._trigger()
         return len(records)
@@ -975,39 +971,23 @@ class PsBillingReadiness(models.Model):
     def _cron_escalate_blocked(self, limit=CRON_BATCH):
         """Escalate records blocked for longer than the company's delay, once per blocking."""
         today = fields.Date.context_today(self)
-        records = self.search([("state", "=", "blocked"), ("escalated_on", "=", False)], order="blocked_since, id")
-        due = records.filtered(
-            lambda r: r.blocked_since and (today - r.blocked_since).days >= r.company_id.ps_escalation_days
-        )[:limit]
-        self._run_batch(due, lambda batch: batch._escalate(), "escalate")
-        self._commit_between_batches()
-        return len(due)
-
-    @api.model
-    def _run_batch(self, records, func, what, on_failure=None):
-        """Run ``func`` on the whole batch in a savepoint; if it fails, run it record by
-        record so that one bad record cannot sink the others, which are logged and skipped."""
-        try:
-            with self.env.cr.savepoint():
-                func(records)
-            return
-        except Exception as error:  # noqa: BLE001 -- isolate the culprit below
-            if len(records) == 1:
-                return self._handle_failure(records, error, what, on_failure)
-            _logger.info("Billing readiness: a batch failed to %s; retrying record by record", what)
-        for record in records:
-            try:
-                with self.env.cr.savepoint():
-                    func(record)
-            except Exception as error:  # noqa: BLE001 -- one record must not sink the batch
-                self._handle_failure(record, error, what, on_failure)
-
-    @api.model
-    def _handle_failure(self, record, error, what, on_failure):
-        _logger.warning("Billing readiness: could not %s %s: %s", what, record.display_name, error)
-        if on_failure:
-            with self.env.cr.savepoint():
-                on_failure(record, error)
+        shortest = min(self.env["res.company"].search([]).mapped("ps_escalation_days") or [0])
+        records = self.search(
+            [
+                ("state", "=", "blocked"),
+                ("escalated_on", "=", False),
+                ("blocked_since", "<=", today - timedelta(days=shortest)),
+            ],
+            order="blocked_since, id",
+        )
+        due = records.filtered(lambda r: (today - r.blocked_since).days >= r.company_id.ps_escalation_days)
+        batch = due[:limit]
+        failed = self.env["ps.batch.runner"]._run_batch(batch, lambda records: records._escalate(), "escalate")
+        self.env["ps.batch.runner"]._commit_between_batches()
+        # More to do, and this batch made progress (a record that always fails must not loop the cron).
+        if len(due) > limit and failed != batch:
+            self.env.ref("ps_billing_readiness.ir_cron_escalate_blocked")._trigger()
+        return len(batch)
 
     @api.model
     def _on_evaluation_failure(self, order, day, error):
@@ -1020,11 +1000,3 @@ class PsBillingReadiness(models.Model):
         self.ensure_one()
         self.write({"state": "not_ready"})
         self.message_post(body=_("The invoice draft could not be created: %s", error))
-
-    def _commit_between_batches(self):
-        # A scheduled action works through thousands of engagements: committing
-        # each batch keeps the work done if the next batch is interrupted. Tests
-        # run inside one transaction that must not be committed.
-        testing = self.env.registry.in_test_mode() or getattr(threading.current_thread(), "testing", False)
-        if not testing and not self.env.context.get("ps_no_commit"):
-            self.env.cr.commit()  # pylint: disable=invalid-commit

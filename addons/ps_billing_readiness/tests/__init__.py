@@ -1,12 +1,10 @@
-from . import (
-    test_access_rights,
-    test_common_firm,
-    test_engagement_terms,
-    test_exception_flags,
-    test_exception_queue,
-    test_invoice_drafting,
-    test_readiness_checks,
-    test_readiness_evaluation,
-    test_security_groups,
-    test_ui,
-)
+from . import test_access_rights
+from . import test_common_firm
+from . import test_engagement_terms
+from . import test_exception_flags
+from . import test_exception_queue
+from . import test_invoice_drafting
+from . import test_readiness_checks
+from . import test_readiness_evaluation
+from . import test_security_groups
+from . import test_ui

@@ -1,7 +1,6 @@
 # Copyright 2026 Billing Control
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
-import threading
 from collections import defaultdict
 from datetime import timedelta
 
@@ -575,27 +574,27 @@ class ProjectMilestone(models.Model):
             ("ps_deemed_acceptance_date", "!=", False),
             ("ps_deemed_acceptance_date", "<=", fields.Date.context_today(self)),
         ]
-        milestones = self.search(domain, order="ps_deemed_acceptance_date, id", limit=limit)
-        done = 0
-        for milestone in milestones:
+        # Milestones that cannot be accepted (evidence missing) are passed over, not retried
+        # ahead of the others: the batch is taken among the acceptable ones.
+        candidates = self.search(domain, order="ps_deemed_acceptance_date, id")
+        acceptable = self.browse()
+        for milestone in candidates:
             reason = milestone._ps_get_cannot_accept_reason(check_user=False)
             if reason:
-                _logger.info(
-                    "Deemed acceptance skipped for milestone %s: %s",
-                    milestone.id,
-                    reason,
-                )
-                continue
-            try:
-                with self.env.cr.savepoint():
-                    milestone._ps_do_accept(signatory_name=_("Deemed acceptance"), deemed=True)
-                    done += 1
-            except (UserError, AccessError) as error:
-                _logger.warning("Deemed acceptance failed for milestone %s: %s", milestone.id, error)
-        self._ps_commit_between_batches()
-        if len(milestones) == limit and done:
+                _logger.info("Deemed acceptance skipped for milestone %s: %s", milestone.id, reason)
+            else:
+                acceptable |= milestone
+        batch = acceptable[:limit]
+        runner = self.env["ps.batch.runner"]
+        failed = runner._run_each(
+            batch,
+            lambda milestone: milestone._ps_do_accept(signatory_name=_("Deemed acceptance"), deemed=True),
+            "deem accepted",
+        )
+        runner._commit_between_batches()
+        if len(acceptable) > limit and len(failed) < len(batch):
             self.env.ref("ps_milestone_billing.ir_cron_deemed_acceptance")._trigger()
-        return done
+        return len(batch) - len(failed)
 
     @api.model
     def _cron_ps_escalate_awaiting(self, limit=CRON_BATCH):
@@ -618,14 +617,10 @@ class ProjectMilestone(models.Model):
             )
         )
         batch = due[:limit]
-        for milestone in batch:
-            try:
-                with self.env.cr.savepoint():
-                    milestone._ps_escalate()
-            except (UserError, AccessError) as error:
-                _logger.warning("Escalation failed for milestone %s: %s", milestone.id, error)
-        self._ps_commit_between_batches()
-        if len(due) > limit:
+        runner = self.env["ps.batch.runner"]
+        failed = runner._run_each(batch, lambda milestone: milestone._ps_escalate(), "escalate")
+        runner._commit_between_batches()
+        if len(due) > limit and len(failed) < len(batch):
             self.env.ref("ps_milestone_billing.ir_cron_escalate_awaiting_acceptance")._trigger()
         return len(batch)
 
@@ -678,11 +673,3 @@ class ProjectMilestone(models.Model):
                 days,
             )
         )
-
-    def _ps_commit_between_batches(self):
-        # A scheduled action may work through many milestones: committing each
-        # batch keeps the work done if the next batch is interrupted. Tests run
-        # inside one transaction that must not be committed.
-        testing = self.env.registry.in_test_mode() or getattr(threading.current_thread(), "testing", False)
-        if not testing and not self.env.context.get("ps_no_commit"):
-            self.env.cr.commit()  # pylint: disable=invalid-commit

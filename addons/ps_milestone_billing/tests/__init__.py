@@ -1,8 +1,6 @@
-from . import (
-    test_milestone_acceptance,
-    test_milestone_automation,
-    test_milestone_delivery,
-    test_milestone_portal,
-    test_readiness_checks,
-    test_ui,
-)
+from . import test_milestone_acceptance
+from . import test_milestone_automation
+from . import test_milestone_delivery
+from . import test_milestone_portal
+from . import test_readiness_checks
+from . import test_ui

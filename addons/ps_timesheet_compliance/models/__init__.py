@@ -1,12 +1,10 @@
-from . import (
-    account_analytic_line,
-    account_move,
-    account_move_line,
-    hr_employee,
-    ps_billing_readiness,
-    ps_timesheet_compliance,
-    ps_timesheet_reminder,
-    res_company,
-    res_config_settings,
-    sale_order_line,
-)
+from . import account_analytic_line
+from . import account_move
+from . import account_move_line
+from . import hr_employee
+from . import ps_billing_readiness
+from . import ps_timesheet_compliance
+from . import ps_timesheet_reminder
+from . import res_company
+from . import res_config_settings
+from . import sale_order_line

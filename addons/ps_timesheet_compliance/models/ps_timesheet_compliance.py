@@ -1,7 +1,5 @@
 # Copyright 2026 Billing Control
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import logging
-import threading
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
@@ -10,8 +8,6 @@ import pytz
 from odoo import _, api, fields, models
 from odoo.osv import expression
 from odoo.tools import float_compare, float_round, format_date
-
-_logger = logging.getLogger(__name__)
 
 CRON_BATCH = 200
 COMPLIANCE_STATES = [("compliant", "Compliant"), ("missing", "Missing"), ("late", "Late")]
@@ -431,30 +427,12 @@ class PsTimesheetCompliance(models.Model):
         employees = Employee.search(domain, limit=limit, order="id")
         if not employees:
             return 0
-        self._scan_in_savepoints(employees, today)
-        self._commit_between_batches()
+        runner = self.env["ps.batch.runner"]
+        runner._run_batch(employees, lambda batch: self._scan_employees(batch, today), "scan the timesheets of")
+        runner._commit_between_batches()
         if Employee.search_count(expression.AND([domain, [("id", "not in", employees.ids)]]), limit=1):
             self.env.ref("ps_timesheet_compliance.ir_cron_scan_compliance")._trigger()
         return len(employees)
-
-    @api.model
-    def _scan_in_savepoints(self, employees, day):
-        # The whole batch in one savepoint keeps the query count flat; only when it fails is each
-        # employee retried alone, so that one bad record cannot sink the batch.
-        try:
-            with self.env.cr.savepoint():
-                return self._scan_employees(employees, day)
-        except Exception:  # pylint: disable=broad-except
-            _logger.warning("Timesheet compliance: batch scan failed, scanning employees one by one.")
-        self.env.invalidate_all()
-        records = self.browse()
-        for employee in employees:
-            try:
-                with self.env.cr.savepoint():
-                    records |= self._scan_employees(employee, day)
-            except Exception as error:  # pylint: disable=broad-except
-                _logger.warning("Timesheet compliance: skipped %s: %s", employee.display_name, error)
-        return records
 
     @api.model
     def _cron_remind_consultants(self, limit=CRON_BATCH):
@@ -472,9 +450,11 @@ class PsTimesheetCompliance(models.Model):
         # Fresh numbers before mailing: time logged since the last scan counts.
         batch._refresh(today)
         batch = batch.filtered(lambda r: r.state == "missing")
-        self._run_in_savepoints(batch, lambda record: record._send_consultant_reminder(), "remind")
-        self._commit_between_batches()
-        if len(due) > limit:
+        runner = self.env["ps.batch.runner"]
+        failed = runner._run_each(batch, lambda record: record._send_consultant_reminder(), "remind")
+        runner._commit_between_batches()
+        # More to do, and progress made: a reminder that always fails must not loop the cron.
+        if len(due) > limit and len(failed) < len(batch):
             self.env.ref("ps_timesheet_compliance.ir_cron_remind_consultants")._trigger()
         return len(batch)
 
@@ -500,29 +480,14 @@ class PsTimesheetCompliance(models.Model):
         groups = defaultdict(lambda: self.browse())
         for record in batch:
             groups[(record.manager_user_id, record.period_start)] |= record
-        self._run_in_savepoints(list(groups.items()), lambda item: item[1]._escalate_to_manager(item[0][0]), "escalate")
-        self._commit_between_batches()
-        if len(due) > len(batch):
+        runner = self.env["ps.batch.runner"]
+        failed = runner._run_each(
+            list(groups.items()), lambda item: item[1]._escalate_to_manager(item[0][0]), "escalate"
+        )
+        runner._commit_between_batches()
+        if len(due) > len(batch) and len(failed) < len(groups):
             self.env.ref("ps_timesheet_compliance.ir_cron_escalate_to_managers")._trigger()
         return len(groups)
-
-    @api.model
-    def _run_in_savepoints(self, items, func, what):
-        """Run ``func`` on each item in its own savepoint, logging and skipping the ones that fail."""
-        for item in items:
-            try:
-                with self.env.cr.savepoint():
-                    func(item)
-            except Exception as error:  # pylint: disable=broad-except
-                _logger.warning("Timesheet compliance: could not %s %s: %s", what, item, error)
-
-    def _commit_between_batches(self):
-        # Each batch of a scheduled action is kept if the next one is interrupted. Tests run
-        # inside one transaction that must not be committed (the registry is in test mode only
-        # for browser tests: the thread's flag covers the others).
-        testing = self.env.registry.in_test_mode() or getattr(threading.current_thread(), "testing", False)
-        if not testing and not self.env.context.get("ps_no_commit"):
-            self.env.cr.commit()  # pylint: disable=invalid-commit
 
     # ------------------------------------------------------------
     # Demo

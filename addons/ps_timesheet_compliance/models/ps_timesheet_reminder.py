@@ -127,12 +127,12 @@ class PsTimesheetReminder(models.Model):
             if (approver.id, employee.id, start) not in sent:
                 by_approver[approver][(employee, start, end)] = group
         approvers = list(by_approver)[:limit]
-        Compliance = self.env["ps.timesheet.compliance"]
-        Compliance._run_in_savepoints(
+        runner = self.env["ps.batch.runner"]
+        failed = runner._run_each(
             approvers, lambda approver: self._send_approver_reminder(approver, by_approver[approver]), "remind approver"
         )
-        Compliance._commit_between_batches()
-        if len(by_approver) > limit:
+        runner._commit_between_batches()
+        if len(by_approver) > limit and len(failed) < len(approvers):
             self.env.ref("ps_timesheet_compliance.ir_cron_remind_approvers")._trigger()
         return len(approvers)
 

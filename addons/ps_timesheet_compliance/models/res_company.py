@@ -33,7 +33,9 @@ class ResCompany(models.Model):
         "Timesheet Tolerance (hours)", default=0.5, help="Missing time up to this many hours is still compliant."
     )
     ps_timesheet_approval_days = fields.Integer(
-        "Remind Timesheet Approvers After (days)", default=3, help="Remind approvers of time submitted longer ago than this."
+        "Remind Timesheet Approvers After (days)",
+        default=3,
+        help="Remind approvers of time submitted longer ago than this.",
     )
     ps_timesheet_daily_max = fields.Float(
         "Daily Maximum (hours)", default=10.0, help="Flag days on which an employee logs more than this."

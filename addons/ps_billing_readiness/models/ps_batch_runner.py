@@ -1,0 +1,66 @@
+# Copyright 2026 Billing Control
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+import threading
+
+from odoo import api, models
+
+_logger = logging.getLogger(__name__)
+
+
+class PsBatchRunner(models.AbstractModel):
+    """How every scheduled action of the suite works through its batches (house rule 7):
+    a savepoint per batch, or per record once a batch failed, so that one bad record
+    cannot sink the others; a commit between batches outside tests.
+
+    Modules call it as ``self.env["ps.batch.runner"]._run_batch(...)``.
+    """
+
+    _name = "ps.batch.runner"
+    _description = "Scheduled Action Batch Runner"
+
+    @api.model
+    def _run_batch(self, records, func, what, on_failure=None):
+        """Run ``func`` on the whole batch in one savepoint; if it fails, run it record by record.
+        Return the records that failed (logged, handed to ``on_failure(record, error)``, skipped)."""
+        try:
+            with self.env.cr.savepoint():
+                func(records)
+            return records.browse()
+        except Exception as error:  # noqa: BLE001 -- the culprit is isolated below
+            if len(records) == 1:
+                self._handle_failure(records, error, what, on_failure)
+                return records
+            _logger.info("Billing Control: a batch failed to %s; retrying one by one", what)
+        return records.browse([item.id for item in self._run_each(records, func, what, on_failure)])
+
+    @api.model
+    def _run_each(self, items, func, what, on_failure=None):
+        """Run ``func`` on each item in its own savepoint; return the list of items that failed."""
+        failed = []
+        for item in items:
+            try:
+                with self.env.cr.savepoint():
+                    func(item)
+            except Exception as error:  # noqa: BLE001 -- one record must not sink the batch
+                self._handle_failure(item, error, what, on_failure)
+                failed.append(item)
+        return failed
+
+    @api.model
+    def _handle_failure(self, item, error, what, on_failure):
+        name = item.display_name if isinstance(item, models.BaseModel) else item
+        _logger.warning("Billing Control: could not %s %s: %s", what, name, error)
+        if on_failure:
+            with self.env.cr.savepoint():
+                on_failure(item, error)
+
+    @api.model
+    def _commit_between_batches(self):
+        # A scheduled action works through thousands of records: committing each
+        # batch keeps its work if the next one is interrupted. Tests run inside one
+        # transaction that must not be committed (pytest-odoo marks the thread,
+        # browser tests put the registry in test mode).
+        testing = self.env.registry.in_test_mode() or getattr(threading.current_thread(), "testing", False)
+        if not testing and not self.env.context.get("ps_no_commit"):
+            self.env.cr.commit()  # pylint: disable=invalid-commit
