@@ -454,40 +454,41 @@ class PsBillingReadiness(models.Model):
         if not self:
             return {}
         lines = self.sale_order_id.order_line.filtered(lambda line: not line.display_type)
-        earliest = self._get_earliest_open()
+        lines_by_order = lines.grouped("order_id")
+        earliest_ids = set(self._get_earliest_open().ids)
         timesheet_lines = lines.filtered(lambda line: line.qty_delivered_method == "timesheet")
         hours = self._read_uninvoiced_hours(timesheet_lines)
         other_lines = lines - timesheet_lines
         # Quantities delivered by each date that bounds a period: the earliest open period
         # takes all delivered by its end, a later one what was delivered within its dates.
-        bounds = {}
+        bounds = defaultdict(set)
         for record in self:
-            orders = bounds.setdefault(record.period_end, self.env["sale.order"])
-            bounds[record.period_end] = orders | record.sale_order_id
-            if record not in earliest:
-                before = record.period_start - timedelta(days=1)
-                bounds[before] = bounds.get(before, self.env["sale.order"]) | record.sale_order_id
+            bounds[record.period_end].add(record.sale_order_id.id)
+            if record.id not in earliest_ids:
+                bounds[record.period_start - timedelta(days=1)].add(record.sale_order_id.id)
         other_qty = {
-            day: other_lines.filtered(lambda line, o=orders: line.order_id in o)._ps_get_deliverable_quantities(day)
-            for day, orders in bounds.items()
+            day: other_lines.filtered(
+                lambda line, ids=order_ids: line.order_id.id in ids
+            )._ps_get_deliverable_quantities(day)
+            for day, order_ids in bounds.items()
         }
         result = {}
         for record in self:
-            order_lines = lines.filtered(lambda line, o=record.sale_order_id: line.order_id == o)
+            is_earliest = record.id in earliest_ids
+            before = record.period_start - timedelta(days=1)
             total = 0.0
-            for line in order_lines:
+            for line in lines_by_order.get(record.sale_order_id, ()):
                 price = line.price_unit * (1.0 - (line.discount or 0.0) / 100.0)
                 if line.qty_delivered_method == "timesheet":
-                    lower = None if record in earliest else record.period_start
+                    lower = None if is_earliest else record.period_start
                     qty = sum(
                         qty
                         for day, qty in hours.get(line.id, ())
                         if day <= record.period_end and (lower is None or day >= lower)
                     )
-                elif record in earliest:
+                elif is_earliest:
                     qty = other_qty[record.period_end].get(line.id, 0.0)
                 else:
-                    before = record.period_start - timedelta(days=1)
                     qty = max(0.0, other_qty[record.period_end].get(line.id, 0.0) - other_qty[before].get(line.id, 0.0))
                 total += qty * price
             result[record.id] = record.currency_id.round(total)
@@ -604,7 +605,8 @@ class PsBillingReadiness(models.Model):
         )
         return self._expense_findings(
             expenses,
-            lambda record, expense: expense.sale_order_id == record.sale_order_id,
+            lambda record: record.sale_order_id.id,
+            lambda expense: [expense.sale_order_id.id],
             lambda expense, amount: _(
                 'Expense "%(expense)s" of %(employee)s (%(date)s, %(amount)s) is not approved yet (%(state)s).',
                 expense=expense.name,
@@ -634,8 +636,10 @@ class PsBillingReadiness(models.Model):
         )
         return self._expense_findings(
             expenses,
-            lambda record, expense: str(record.project_id.analytic_account_id.id)
-            in {account_id for key in (expense.analytic_distribution or {}) for account_id in key.split(",")},
+            lambda record: record.project_id.analytic_account_id.id,
+            lambda expense: {
+                int(account) for key in (expense.analytic_distribution or {}) for account in key.split(",")
+            },
             lambda expense, amount: _(
                 'Expense "%(expense)s" of %(employee)s (%(date)s, %(amount)s) is charged to the project but '
                 "linked to no sales order: it will never be re-invoiced.",
@@ -646,11 +650,16 @@ class PsBillingReadiness(models.Model):
             ),
         )
 
-    def _expense_findings(self, expenses, belongs, message):
+    def _expense_findings(self, expenses, record_key, expense_keys, message):
+        """Return a finding per record and expense of its key (its order, its project's account)."""
+        by_key = defaultdict(list)
+        for expense in expenses:
+            for key in expense_keys(expense):
+                by_key[key].append(expense)
         findings = []
         for record in self:
-            for expense in expenses:
-                if expense.date > record.period_end or not belongs(record, expense):
+            for expense in by_key.get(record_key(record), ()):
+                if expense.date > record.period_end:
                     continue
                 amount = expense.company_currency_id._convert(
                     expense.total_amount, record.currency_id, record.company_id, expense.date or record.period_end
@@ -663,7 +672,8 @@ class PsBillingReadiness(models.Model):
         if not lines:
             return []
         hours = self._read_uninvoiced_hours(lines)
-        earliest = self._get_earliest_open()
+        earliest_ids = set(self._get_earliest_open().ids)
+        lines_by_order = lines.grouped("order_id")
         list_prices = {}
         for pricelist, pl_lines in lines.grouped(lambda line: line.order_id.pricelist_id).items():
             if pricelist:
@@ -674,12 +684,12 @@ class PsBillingReadiness(models.Model):
                 list_prices[line.id] = prices.get(line.product_id.id, 0.0)
         findings = []
         for record in self:
-            for line in lines.filtered(lambda line, o=record.sale_order_id: line.order_id == o):
+            for line in lines_by_order.get(record.sale_order_id, ()):
                 sold = line.price_unit * (1.0 - (line.discount or 0.0) / 100.0)
                 list_price = list_prices[line.id]
                 if float_compare(sold, list_price, precision_rounding=record.currency_id.rounding) >= 0:
                     continue
-                lower = None if record in earliest else record.period_start
+                lower = None if record.id in earliest_ids else record.period_start
                 qty = sum(
                     qty
                     for day, qty in hours.get(line.id, ())
@@ -722,11 +732,15 @@ class PsBillingReadiness(models.Model):
                 ]
             )
         )
+        drafts_by_order = defaultdict(list)
+        for move in drafts:
+            for order in move.line_ids.sale_line_ids.order_id:
+                drafts_by_order[order.id].append(move)
         findings = []
         for record in self:
             stale_limit = fields.Datetime.now() - timedelta(days=record.company_id.ps_stale_draft_days)
-            for move in drafts:
-                if move.create_date >= stale_limit or record.sale_order_id not in move.line_ids.sale_line_ids.order_id:
+            for move in drafts_by_order.get(record.sale_order_id.id, ()):
+                if move.create_date >= stale_limit:
                     continue
                 age = (fields.Datetime.now() - move.create_date).days
                 findings.append(
