@@ -29,13 +29,16 @@ class PsBillingReadiness(models.Model):
         )
         if not milestones:
             return []
-        earliest = self._get_earliest_open()
+        earliest_ids = set(self._get_earliest_open().ids)
+        by_order = defaultdict(list)
+        for milestone in milestones:
+            by_order[milestone.sale_line_id.order_id.id].append(milestone)
         findings = []
         for record in self:
-            lower = None if record in earliest else record.period_start
-            for milestone in milestones:
+            lower = None if record.id in earliest_ids else record.period_start
+            for milestone in by_order.get(record.sale_order_id.id, ()):
                 line = milestone.sale_line_id
-                if line.order_id != record.sale_order_id or milestone.reached_date > record.period_end:
+                if milestone.reached_date > record.period_end:
                     continue
                 if lower is not None and milestone.reached_date < lower:
                     continue
@@ -92,19 +95,18 @@ class PsBillingReadiness(models.Model):
         if not bill_lines:
             return []
         # {(bill, analytic account id): cost in company currency charged to that account}
-        costs = defaultdict(float)
+        account_ids = set(accounts.ids)
+        costs = defaultdict(lambda: defaultdict(float))  # {account id: {bill: cost}}
         for line in bill_lines:
             for key, percentage in (line.analytic_distribution or {}).items():
                 for account_id in key.split(","):
-                    if int(account_id) in accounts.ids:
-                        costs[(line.move_id, int(account_id))] += line.balance * percentage / 100.0
+                    if int(account_id) in account_ids:
+                        costs[int(account_id)][line.move_id] += line.balance * percentage / 100.0
         findings = []
         for record in self:
             account = record.project_id.analytic_account_id
             severity = "blocking" if record.billing_model == "milestone" else check.severity
-            for (bill, account_id), cost in costs.items():
-                if account_id != account.id:
-                    continue
+            for bill, cost in costs.get(account.id, {}).items():
                 bill_date = bill.invoice_date or bill.date
                 if bill_date and bill_date > record.period_end:
                     continue
