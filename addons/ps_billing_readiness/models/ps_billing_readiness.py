@@ -522,7 +522,7 @@ class PsBillingReadiness(models.Model):
         )
         result = defaultdict(list)
         for sale_line, uom, day, quantity in rows:
-            if uom and sale_line.product_uom and uom.category_id == sale_line.product_uom.category_id:
+            if uom and uom != sale_line.product_uom and uom.category_id == sale_line.product_uom.category_id:
                 quantity = uom._compute_quantity(quantity, sale_line.product_uom, rounding_method="HALF-UP")
             result[sale_line.id].append((fields.Date.to_date(day), quantity))
         return result
