@@ -4,6 +4,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
+from markupsafe import escape
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -331,24 +332,25 @@ class PsBillingReadiness(models.Model):
                 vals.setdefault("severity", check.severity)
                 vals.update(check_id=check.id, check_code=check.code)
                 findings_vals.append(vals)
-        records.finding_ids.unlink()
-        findings = self.env["ps.readiness.finding"].create(findings_vals)
-        records._apply_findings(findings, deliverable, day or fields.Date.context_today(self))
+        self.env["ps.readiness.finding"]._replace_findings(records, findings_vals)
+        records._apply_findings(findings_vals, deliverable, day or fields.Date.context_today(self))
 
-    def _apply_findings(self, findings, deliverable, day):
-        """Set state, amounts and aging from the new findings; open or close the owner's activity."""
+    def _apply_findings(self, findings_vals, deliverable, day):
+        """Set state, amounts and aging from the new findings (their values); open or close the owner's activity."""
         # Findings about the engagement itself (terms, PO) each hold back the same
         # whole deliverable: they count once, the largest; findings about other
         # records (an expense, a sale line, a draft) add up.
         totals = defaultdict(lambda: {"wide": 0.0, "wide_blocking": 0.0, "other": 0.0, "other_blocking": 0.0})
-        blocked_ids = set()
-        for finding in findings:
-            record_totals = totals[finding.readiness_id.id]
-            blocking = finding.severity == "blocking"
-            amount = finding.amount_at_risk
+        blocking_messages = defaultdict(list)
+        order_of = {record.id: record.sale_order_id.id for record in self}
+        for finding in findings_vals:
+            readiness_id = finding["readiness_id"]
+            record_totals = totals[readiness_id]
+            blocking = finding["severity"] == "blocking"
+            amount = finding["amount_at_risk"]
             if blocking:
-                blocked_ids.add(finding.readiness_id.id)
-            if finding.res_model == "sale.order" and finding.res_id == finding.readiness_id.sale_order_id.id:
+                blocking_messages[readiness_id].append(finding["message"])
+            if finding["res_model"] == "sale.order" and finding["res_id"] == order_of[readiness_id]:
                 record_totals["wide"] = max(record_totals["wide"], amount)
                 if blocking:
                     record_totals["wide_blocking"] = max(record_totals["wide_blocking"], amount)
@@ -364,7 +366,7 @@ class PsBillingReadiness(models.Model):
         for record in self:
             total = deliverable.get(record.id, 0.0)
             amount_blocked = min(total, blocking_amount.get(record.id, 0.0))
-            if record.id in blocked_ids:
+            if record.id in blocking_messages:
                 state = "blocked"
             elif float_compare(total, 0.0, precision_rounding=record.currency_id.rounding) > 0:
                 state = "ready"
@@ -392,16 +394,10 @@ class PsBillingReadiness(models.Model):
             )
         self._write_evaluation(rows)
         newly_blocked._message_log_batch(
-            {
-                record.id: _(
-                    "Blocked: %s",
-                    "; ".join(record.finding_ids.filtered(lambda f: f.severity == "blocking").mapped("message")),
-                )
-                for record in newly_blocked
-            }
+            {record.id: _("Blocked: %s", "; ".join(blocking_messages[record.id])) for record in newly_blocked}
         )
         unblocked._message_log_batch({record.id: _("No longer blocked.") for record in unblocked})
-        newly_blocked._schedule_blocked_activity()
+        newly_blocked._schedule_blocked_activity(blocking_messages)
         unblocked._close_blocked_activities()
 
     def _write_evaluation(self, rows):
@@ -848,8 +844,8 @@ class PsBillingReadiness(models.Model):
     # Activities
     # ------------------------------------------------------------
 
-    def _schedule_blocked_activity(self):
-        """Give the owner of each newly blocked record one activity to resolve it."""
+    def _schedule_blocked_activity(self, blocking_messages):
+        """Give the owner of each newly blocked record one activity to resolve it, listing what blocks it."""
         activity_type = self.env.ref("ps_billing_readiness.mail_activity_type_readiness_blocked")
         existing = set(
             self.env["mail.activity"]
@@ -872,7 +868,7 @@ class PsBillingReadiness(models.Model):
                 "automated": True,
                 "user_id": record.owner_id.id,
                 "summary": _("Resolve what blocks billing of %s", record.sale_order_id.name),
-                "note": "<br/>".join(record.finding_ids.filtered(lambda f: f.severity == "blocking").mapped("message")),
+                "note": "<br/>".join(escape(message) for message in blocking_messages.get(record.id, ())),
                 "date_deadline": today + timedelta(days=record.company_id.ps_escalation_days),
             }
             for record in self

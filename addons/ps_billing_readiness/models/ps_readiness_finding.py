@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import split_every
 
 
 class PsReadinessFinding(models.Model):
@@ -40,6 +41,53 @@ class PsReadinessFinding(models.Model):
             names.update({(model, record.id): record.display_name for record in records.sudo()})
         for finding in self:
             finding.res_name = names.get((finding.res_model, finding.res_id), False)
+
+    @api.model
+    def _replace_findings(self, readiness, vals_list):
+        """Replace the findings of ``readiness`` by new ones made of ``vals_list``.
+
+        An evaluation rewrites thousands of findings of a table the engine owns
+        and nothing else references: a DELETE and one INSERT per thousand rows
+        keep it fast and its query count flat, where the ORM would spend most of
+        the evaluation creating them one by one.
+        """
+        if not readiness:
+            return
+        self.flush_model()
+        cr = self.env.cr
+        cr.execute("DELETE FROM ps_readiness_finding WHERE readiness_id IN %s", [tuple(readiness.ids)])
+        related = {record.id: record for record in readiness}
+        columns = (
+            "readiness_id, check_id, check_code, severity, message, amount_at_risk, res_model, res_id,"
+            " sale_order_id, owner_id, company_id, create_uid, write_uid, create_date, write_date"
+        )
+        now = "(now() at time zone 'UTC')"
+        for chunk in split_every(1000, vals_list):
+            params = []
+            for vals in chunk:
+                record = related[vals["readiness_id"]]
+                params += [
+                    record.id,
+                    vals.get("check_id"),
+                    vals["check_code"],
+                    vals["severity"],
+                    vals["message"],
+                    vals.get("amount_at_risk") or 0.0,
+                    vals.get("res_model"),
+                    vals.get("res_id"),
+                    record.sale_order_id.id,
+                    record.owner_id.id or None,
+                    record.company_id.id,
+                    self.env.uid,
+                    self.env.uid,
+                ]
+            row = f"(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, {now}, {now})"
+            cr.execute(
+                f"INSERT INTO ps_readiness_finding ({columns}) VALUES {', '.join([row] * len(chunk))}",  # noqa: S608
+                params,
+            )
+        self.invalidate_model()
+        readiness.invalidate_recordset(["finding_ids"])
 
     def action_open_record(self):
         """Open the record the finding is about."""
