@@ -11,7 +11,8 @@ _logger = logging.getLogger(__name__)
 class PsBatchRunner(models.AbstractModel):
     """How every scheduled action of the suite works through its batches (house rule 7):
     a savepoint per batch, or per record once a batch failed, so that one bad record
-    cannot sink the others; a commit between batches outside tests.
+    cannot sink the others; a commit between batches outside tests; the activities it
+    schedules, once each, in one batch.
 
     Modules call it as ``self.env["ps.batch.runner"]._run_batch(...)``.
     """
@@ -64,3 +65,25 @@ class PsBatchRunner(models.AbstractModel):
         testing = self.env.registry.in_test_mode() or getattr(threading.current_thread(), "testing", False)
         if not testing and not self.env.context.get("ps_no_commit"):
             self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    @api.model
+    def _get_activity_keys(self, records, activity_type):
+        """Return {(record id, user id)} of the open activities of ``activity_type`` on ``records``."""
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", records._name),
+                    ("res_id", "in", records.ids),
+                    ("activity_type_id", "=", activity_type.id),
+                ]
+            )
+        )
+        return {(activity.res_id, activity.user_id.id) for activity in activities}
+
+    @api.model
+    def _create_activities(self, vals_list):
+        """Create activities in one batch; they show in the assignees' to-do lists without one email each."""
+        if vals_list:
+            self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)

@@ -847,18 +847,8 @@ class PsBillingReadiness(models.Model):
     def _schedule_blocked_activity(self, blocking_messages):
         """Give the owner of each newly blocked record one activity to resolve it, listing what blocks it."""
         activity_type = self.env.ref("ps_billing_readiness.mail_activity_type_readiness_blocked")
-        existing = set(
-            self.env["mail.activity"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", self._name),
-                    ("res_id", "in", self.ids),
-                    ("activity_type_id", "=", activity_type.id),
-                ]
-            )
-            .mapped("res_id")
-        )
+        runner = self.env["ps.batch.runner"]
+        existing = {res_id for res_id, _user_id in runner._get_activity_keys(self, activity_type)}
         today = fields.Date.context_today(self)
         vals_list = [
             {
@@ -874,13 +864,7 @@ class PsBillingReadiness(models.Model):
             for record in self
             if record.owner_id and record.id not in existing
         ]
-        self._create_activities(vals_list)
-
-    @api.model
-    def _create_activities(self, vals_list):
-        """Create activities in one batch; they show in the assignees' to-do lists without one email each."""
-        if vals_list:
-            self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
+        runner._create_activities(vals_list)
 
     def _close_blocked_activities(self):
         types = [
@@ -911,7 +895,7 @@ class PsBillingReadiness(models.Model):
                 }
                 for user in controllers
             ]
-        self._create_activities(vals_list)
+        self.env["ps.batch.runner"]._create_activities(vals_list)
         self.write({"escalated_on": today})
         self._message_log_batch(
             {

@@ -206,18 +206,8 @@ class SaleOrder(models.Model):
             return
         activity_type = self.env.ref("ps_billing_readiness.mail_activity_type_confirm_terms")
         controllers = self._ps_get_finance_controllers()
-        existing = {
-            (activity.res_id, activity.user_id.id)
-            for activity in self.env["mail.activity"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", self._name),
-                    ("res_id", "in", orders.ids),
-                    ("activity_type_id", "=", activity_type.id),
-                ]
-            )
-        }
+        runner = self.env["ps.batch.runner"]
+        existing = runner._get_activity_keys(orders, activity_type)
         vals_list = [
             {
                 "res_model_id": self.env["ir.model"]._get_id(self._name),
@@ -232,7 +222,7 @@ class SaleOrder(models.Model):
             for user in controllers
             if (order.id, user.id) not in existing
         ]
-        self.env["ps.billing.readiness"]._create_activities(vals_list)
+        runner._create_activities(vals_list)
 
     @api.model
     def _ps_get_finance_controllers(self):

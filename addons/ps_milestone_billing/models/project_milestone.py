@@ -362,18 +362,8 @@ class ProjectMilestone(models.Model):
     def _ps_schedule_evidence_activity(self):
         """Give the project manager one activity per milestone to collect the acceptance and its evidence."""
         activity_type = self.env.ref(ACTIVITY_COLLECT_EVIDENCE)
-        existing = set(
-            self.env["mail.activity"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", self._name),
-                    ("res_id", "in", self.ids),
-                    ("activity_type_id", "=", activity_type.id),
-                ]
-            )
-            .mapped("res_id")
-        )
+        runner = self.env["ps.batch.runner"]
+        existing = {res_id for res_id, _user_id in runner._get_activity_keys(self, activity_type)}
         today = fields.Date.context_today(self)
         vals_list = []
         for milestone in self:
@@ -630,19 +620,8 @@ class ProjectMilestone(models.Model):
         activity_type = self.env.ref(ACTIVITY_ESCALATION)
         company = self.project_id.company_id or self.env.company
         controllers = self.env["sale.order"].with_company(company)._ps_get_finance_controllers()
-        existing = set(
-            self.env["mail.activity"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", self._name),
-                    ("res_id", "=", self.id),
-                    ("activity_type_id", "=", activity_type.id),
-                ]
-            )
-            .mapped("user_id")
-            .ids
-        )
+        runner = self.env["ps.batch.runner"]
+        existing = {user_id for _res_id, user_id in runner._get_activity_keys(self, activity_type)}
         today = fields.Date.context_today(self)
         days = (today - self.ps_awaiting_since).days
         vals_list = [
