@@ -825,8 +825,8 @@ class Firm:
         template_of = {line.task_id.id: line for line in templates}
         columns, rows = self._template_rows(templates)
         by_id = {row["id"]: row for row in rows}
-        skip = {
-            "id",
+        # Columns each generated line sets itself; the others are copied from its task's template line.
+        own = (
             "employee_id",
             "user_id",
             "department_id",
@@ -843,26 +843,9 @@ class Firm:
             "ps_approved_on",
             "ps_reject_reason",
             "is_so_line_edited",
-        }
-        copied = [column for column in columns if column not in skip]
-        insert_columns = copied + [
-            "employee_id",
-            "user_id",
-            "department_id",
-            "manager_id",
-            "date",
-            "unit_amount",
-            "amount",
-            "name",
-            "create_date",
-            "write_date",
-            "ps_state",
-            "ps_submitted_on",
-            "ps_approved_by_id",
-            "ps_approved_on",
-            "ps_reject_reason",
-            "is_so_line_edited",
-        ]
+        )
+        copied = [column for column in columns if column != "id" and column not in own]
+        insert_columns = copied + list(own)
         now = fields.Datetime.now()
         template_set = set(template_indexes)
         values = []
