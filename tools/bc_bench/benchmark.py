@@ -16,7 +16,6 @@ from contextlib import contextmanager
 from datetime import date
 
 from odoo import Command, fields
-from odoo.tools import frozendict
 
 from .generator import ANCHOR_PARAM, SIZE_PARAM
 
@@ -276,19 +275,9 @@ class Benchmark:
     # ------------------------------------------------------------
 
     def _read_side(self, records):
-        """Every aggregate the checks need, as ``_evaluate`` runs them, without writing; return per-check ms."""
-        env = self.env
+        """Every aggregate the checks need, as ``_evaluate`` runs them, without writing; return per-check seconds."""
         timings = {}
-        started = time.perf_counter()
-        deliverable = records._compute_deliverable_amounts()
-        timings["deliverable"] = time.perf_counter() - started
-        records = records.with_context(ps_readiness_deliverable=frozendict(deliverable))
-        for check in env["ps.readiness.check"].search([]):
-            started = time.perf_counter()
-            targets = records.filtered(lambda r, c=check: c._applies_to(r.billing_model))
-            if targets:
-                getattr(targets, f"_check_{check.code}")(check)
-            timings[check.code] = time.perf_counter() - started
+        records._run_checks(timings)
         return timings
 
     def _floor(self, records):

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 import threading
+from collections import defaultdict
 
 from odoo import api, models
 
@@ -84,6 +85,26 @@ class PsBatchRunner(models.AbstractModel):
 
     @api.model
     def _create_activities(self, vals_list):
-        """Create activities in one batch; they show in the assignees' to-do lists without one email each."""
-        if vals_list:
-            self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
+        """Create activities in one batch; they show in the assignees' to-do lists without one email each.
+
+        The activities' stored computed fields (the document's name, not done yet) are
+        given, so that Odoo does not write them back one UPDATE per activity.
+        """
+        if not vals_list:
+            return
+        model_names = {
+            vals["res_model_id"]: self.env["ir.model"].browse(vals["res_model_id"]).model for vals in vals_list
+        }
+        ids_by_model = defaultdict(set)
+        for vals in vals_list:
+            ids_by_model[model_names[vals["res_model_id"]]].add(vals["res_id"])
+        names = {
+            (model, record.id): record.display_name
+            for model, ids in ids_by_model.items()
+            for record in self.env[model].sudo().browse(list(ids))
+        }
+        vals_list = [
+            {"res_name": names[(model_names[vals["res_model_id"]], vals["res_id"])], "date_done": False, **vals}
+            for vals in vals_list
+        ]
+        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)

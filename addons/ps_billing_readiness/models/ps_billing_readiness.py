@@ -1,5 +1,6 @@
 # Copyright 2026 Billing Control
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import time
 from collections import defaultdict
 from datetime import timedelta
 
@@ -29,15 +30,16 @@ class PsBillingReadiness(models.Model):
     _order = "period_start desc, id desc"
     _check_company_auto = True
 
-    name = fields.Char(compute="_compute_name", store=True)
+    name = fields.Char(compute="_compute_name", store=True, precompute=True)
     sale_order_id = fields.Many2one(
         "sale.order", "Engagement", required=True, ondelete="cascade", index=True, check_company=True, readonly=True
     )
     project_id = fields.Many2one("project.project", readonly=True, index=True, check_company=True)
-    partner_id = fields.Many2one(related="sale_order_id.partner_id", store=True, string="Client")
-    company_id = fields.Many2one(related="sale_order_id.company_id", store=True, index=True)
-    currency_id = fields.Many2one(related="sale_order_id.currency_id", store=True)
-    billing_model = fields.Selection(related="sale_order_id.ps_billing_model", store=True)
+    # Computed before the INSERT of a batch of new records, not written back one UPDATE per record.
+    partner_id = fields.Many2one(related="sale_order_id.partner_id", store=True, precompute=True, string="Client")
+    company_id = fields.Many2one(related="sale_order_id.company_id", store=True, precompute=True, index=True)
+    currency_id = fields.Many2one(related="sale_order_id.currency_id", store=True, precompute=True)
+    billing_model = fields.Selection(related="sale_order_id.ps_billing_model", store=True, precompute=True)
     period_start = fields.Date(required=True, readonly=True)
     period_end = fields.Date(required=True, readonly=True)
     cutoff_date = fields.Date(required=True, readonly=True, help="After this date the period is drafted if ready.")
@@ -86,11 +88,15 @@ class PsBillingReadiness(models.Model):
 
     @api.depends("sale_order_id.name", "period_start", "period_end")
     def _compute_name(self):
+        labels = {}  # a batch shares its few dates; the language lookup of each is not free
         for record in self:
+            for day in (record.period_start, record.period_end):
+                if day not in labels:
+                    labels[day] = format_date(self.env, day)
             record.name = "%s · %s → %s" % (
                 record.sale_order_id.name or "",
-                format_date(self.env, record.period_start),
-                format_date(self.env, record.period_end),
+                labels[record.period_start],
+                labels[record.period_end],
             )
 
     def _compute_finding_counts(self):
@@ -274,12 +280,17 @@ class PsBillingReadiness(models.Model):
             ]
         )
         found = {(record.sale_order_id.id, record.period_start) for record in existing}
+        # The projects and their managers of the whole batch in one read, not one per engagement.
+        (orders.order_line.project_id | orders.project_id).mapped("user_id")
         vals_list = [
             self._prepare_readiness_vals(order, start, end, cutoff)
             for (order_id, start), (order, end, cutoff) in wanted.items()
             if (order_id, start) not in found
         ]
-        created = self.create(vals_list) if vals_list else self.browse()
+        # A new period is no news: no "created" note and no follower per record (the owner gets
+        # an activity when it needs one).
+        quiet = self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True)
+        created = quiet.create(vals_list).with_env(self.env) if vals_list else self.browse()
         return (existing | created).filtered(lambda r: r.state != "invoiced")
 
     @api.model
@@ -319,21 +330,40 @@ class PsBillingReadiness(models.Model):
         records = self.filtered(lambda r: r.state != "invoiced")
         if not records:
             return
+        deliverable, findings_vals = records._run_checks()
+        self.env["ps.readiness.finding"]._replace_findings(records, findings_vals)
+        records._apply_findings(findings_vals, deliverable, day or fields.Date.context_today(self))
+
+    def _run_checks(self, timings=None):
+        """Return the deliverable values {record id: amount} and the findings' values of every
+        active check over these records, writing nothing.
+
+        The time logged and not invoiced is read once for the deliverable and every check
+        (from the context). ``timings``, a dict, receives the seconds of each step.
+        """
+        started = time.perf_counter()
+        lines = self.sale_order_id.order_line.filtered(lambda line: line.qty_delivered_method == "timesheet")
+        hours = self._read_uninvoiced_hours(lines)
+        records = self.with_context(
+            ps_readiness_hours=(frozenset(lines.ids), max(self.mapped("period_end")), frozendict(hours))
+        )
         deliverable = records._compute_deliverable_amounts()
         # The checks read the deliverable values of this evaluation from the context.
         records = records.with_context(ps_readiness_deliverable=frozendict(deliverable))
+        if timings is not None:
+            timings["deliverable"] = time.perf_counter() - started
         findings_vals = []
         for check in self.env["ps.readiness.check"].search([]):
+            started = time.perf_counter()
             targets = records.filtered(lambda r, c=check: c._applies_to(r.billing_model))
-            if not targets:
-                continue
-            for vals in getattr(targets, f"_check_{check.code}")(check):
+            for vals in getattr(targets, f"_check_{check.code}")(check) if targets else ():
                 # A check may set a finding's severity itself (e.g. by billing model).
                 vals.setdefault("severity", check.severity)
                 vals.update(check_id=check.id, check_code=check.code)
                 findings_vals.append(vals)
-        self.env["ps.readiness.finding"]._replace_findings(records, findings_vals)
-        records._apply_findings(findings_vals, deliverable, day or fields.Date.context_today(self))
+            if timings is not None:
+                timings[check.code] = time.perf_counter() - started
+        return deliverable, findings_vals
 
     def _apply_findings(self, findings_vals, deliverable, day):
         """Set state, amounts and aging from the new findings (their values); open or close the owner's activity."""
@@ -501,27 +531,53 @@ class PsBillingReadiness(models.Model):
         return self.filtered(lambda r: first.get(r.sale_order_id.id) == r.period_start)
 
     def _read_uninvoiced_hours(self, sale_lines):
-        """Return {sale line id: [(date, quantity in the line's unit)]} of timesheets not yet invoiced."""
+        """Return {sale line id: [(date, quantity in the line's unit)]} of timesheets not yet invoiced.
+
+        The date is the first day of its month for the engagements whose periods here are
+        whole months (see ``_get_row_granularity``), the day itself for the others.
+        """
         if not sale_lines:
             return {}
-        domain = expression.AND(
-            [
-                [("so_line", "in", sale_lines.ids), ("date", "<=", max(self.mapped("period_end")))],
-                sale_lines._timesheet_compute_delivered_quantity_domain(),
-                ["|", ("timesheet_invoice_id", "=", False), ("timesheet_invoice_id.state", "=", "cancel")],
-            ]
-        )
-        rows = (
-            self.env["account.analytic.line"]
-            .sudo()
-            ._read_group(domain, ["so_line", "product_uom_id", "date:day"], ["unit_amount:sum"])
-        )
+        shared = self.env.context.get("ps_readiness_hours")
+        if shared and set(sale_lines.ids) <= shared[0] and max(self.mapped("period_end")) <= shared[1]:
+            return shared[2]  # read by the running evaluation
         result = defaultdict(list)
-        for sale_line, uom, day, quantity in rows:
-            if uom and uom != sale_line.product_uom and uom.category_id == sale_line.product_uom.category_id:
-                quantity = uom._compute_quantity(quantity, sale_line.product_uom, rounding_method="HALF-UP")
-            result[sale_line.id].append((fields.Date.to_date(day), quantity))
+        granularity = self._get_row_granularity()
+        for lines in sale_lines.grouped(lambda line: granularity[line.order_id.id]).values():
+            domain = expression.AND(
+                [
+                    [("so_line", "in", lines.ids), ("date", "<=", max(self.mapped("period_end")))],
+                    lines._timesheet_compute_delivered_quantity_domain(),
+                    ["|", ("timesheet_invoice_id", "=", False), ("timesheet_invoice_id.state", "=", "cancel")],
+                ]
+            )
+            rows = (
+                self.env["account.analytic.line"]
+                .sudo()
+                ._read_group(
+                    domain,
+                    ["so_line", "product_uom_id", f"date:{granularity[lines[:1].order_id.id]}"],
+                    ["unit_amount:sum"],
+                )
+            )
+            for sale_line, uom, day, quantity in rows:
+                if uom and uom != sale_line.product_uom and uom.category_id == sale_line.product_uom.category_id:
+                    quantity = uom._compute_quantity(quantity, sale_line.product_uom, rounding_method="HALF-UP")
+                result[sale_line.id].append((fields.Date.to_date(day), quantity))
         return result
+
+    def _get_row_granularity(self):
+        """Return {order id: "month" or "day"}: how finely to read the rows of each engagement of these records.
+
+        A record takes the rows of its period (or up to its end), so rows summed by month
+        are exact for an engagement whose periods here are all whole calendar months, with
+        far fewer rows than by day; the others (weekly cycles) are read by day.
+        """
+        granularity = defaultdict(lambda: "month")
+        for record in self:
+            if record.period_start.day != 1 or (record.period_end + timedelta(days=1)).day != 1:
+                granularity[record.sale_order_id.id] = "day"
+        return granularity
 
     def _get_deliverable(self):
         """Return the deliverable value of this record as computed by the running evaluation."""

@@ -267,3 +267,27 @@ class TestReadinessEvaluationQueries(BillingControlCase):
         large = self._count_queries(self.orders)
         self.assertTrue(small > 0)
         self.assertEqual(small, large, f"5 engagements: {small} queries, 50 engagements: {large}")
+
+    def test_first_evaluation_query_count_same_for_5_and_45_engagements(self):
+        """Creating the records, their findings, notes and the owner's activities: no statement per record."""
+        Readiness = self.env["ps.billing.readiness"]
+        # Half the engagements are blocked: their PO reference is required and missing.
+        self.orders[::2].ps_po_required = True
+
+        def first_evaluation(orders):
+            self.env.invalidate_all()
+            start = self.env.cr.sql_log_count
+            records = Readiness._evaluate_orders(orders, self.today)
+            self.env.flush_all()
+            return self.env.cr.sql_log_count - start, records
+
+        first_evaluation(self.orders[:1])  # warm the caches of the ORM
+        small, small_records = first_evaluation(self.orders[1:6])
+        large, large_records = first_evaluation(self.orders[6:])
+        self.assertGreater(len(large_records), 5 * len(small_records))
+        self.assertIn("blocked", large_records.mapped("state"))
+        self.assertEqual(small, large, f"5 engagements: {small} queries, 45 engagements: {large}")
+        not_blocked = large_records.filtered(lambda r: r.state != "blocked")
+        self.assertTrue(not_blocked)
+        self.assertFalse(not_blocked.message_ids, "a new period is no news: no 'created' note")
+        self.assertFalse(not_blocked.message_follower_ids, "nobody follows a period for having created it")
