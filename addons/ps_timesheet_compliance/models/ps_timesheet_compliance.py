@@ -132,38 +132,42 @@ class PsTimesheetCompliance(models.Model):
         """
         if not pairs:
             return {}
-        employees = self.env["hr.employee"].sudo().browse({employee.id for employee, *_period in pairs})
         expected = self._read_expected_hours(pairs)
+        # One sum per employee and state for each distinct period, not one row per day.
+        periods = defaultdict(dict)
+        for employee, start, end, _cutoff in pairs:
+            periods[(start, end)][employee.id] = None
         logged = defaultdict(lambda: defaultdict(float))
-        rows = (
-            self.env["account.analytic.line"]
-            .sudo()
-            ._read_group(
-                [
-                    ("employee_id", "in", employees.ids),
-                    ("project_id", "!=", False),
-                    ("date", ">=", min(start for _employee, start, _end, _cutoff in pairs)),
-                    ("date", "<=", max(end for _employee, _start, end, _cutoff in pairs)),
-                ],
-                ["employee_id", "ps_state", "date:day"],
-                ["unit_amount:sum"],
+        for (start, end), employee_ids in periods.items():
+            rows = (
+                self.env["account.analytic.line"]
+                .sudo()
+                ._read_group(
+                    [
+                        ("employee_id", "in", list(employee_ids)),
+                        ("project_id", "!=", False),
+                        ("date", ">=", start),
+                        ("date", "<=", end),
+                    ],
+                    ["employee_id", "ps_state"],
+                    ["unit_amount:sum"],
+                )
             )
-        )
-        hours_by_employee = defaultdict(list)
-        for employee, state, date_day, hours in rows:
-            hours_by_employee[employee.id].append((fields.Date.to_date(date_day), state, hours))
+            for employee, state, hours in rows:
+                logged[(employee.id, start)][state] += hours
         result = {}
+        companies = {}
         for employee, start, end, cutoff in pairs:
-            for date_day, state, hours in hours_by_employee[employee.id]:
-                if start <= date_day <= end:
-                    logged[(employee.id, start)][state] += hours
+            if employee.id not in companies:
+                companies[employee.id] = employee.company_id
+            company = companies[employee.id]
             by_state = logged[(employee.id, start)]
             expected_hours = float_round(expected.get((employee.id, start), 0.0), precision_digits=2)
             logged_hours = sum(by_state.values())
             missing = max(expected_hours - logged_hours, 0.0)
             result[(employee.id, start)] = {
                 "employee_id": employee.id,
-                "company_id": employee.company_id.id,
+                "company_id": company.id,
                 "period_start": start,
                 "period_end": end,
                 "cutoff_date": cutoff,
@@ -172,7 +176,7 @@ class PsTimesheetCompliance(models.Model):
                 "submitted_hours": by_state.get("submitted", 0.0),
                 "approved_hours": by_state.get("approved", 0.0),
                 "missing_hours": missing,
-                "state": self._get_compliance_state(employee.company_id, missing, cutoff, day),
+                "state": self._get_compliance_state(company, missing, cutoff, day),
             }
         return result
 
@@ -185,21 +189,85 @@ class PsTimesheetCompliance(models.Model):
 
     @api.model
     def _read_expected_hours(self, pairs):
-        """Return {(employee id, period start): working hours less leaves and public holidays}."""
+        """Return {(employee id, period start): working hours less leaves and public holidays}.
+
+        The hours are Odoo's own (``_get_work_days_data_batch``), computed once
+        per period, time zone, calendar and company for the employees with no
+        leave or attendance of their own in the periods (they all get the same
+        hours), and one by one only for the others.
+        """
         # Ids first, one recordset per group after: adding records one by one to a recordset is quadratic.
         groups = defaultdict(dict)
         for employee, start, end, _cutoff in pairs:
-            groups[(start, end, employee.tz or "UTC")][employee.id] = None
+            # The resource's time zone: the employee's is a related field, recomputed per record.
+            groups[(start, end, employee.resource_id.tz or "UTC")][employee.id] = None
         Employee = self.env["hr.employee"].sudo()
+        employees = Employee.browse({employee.id for employee, *_period in pairs})
+        has_own_time = self._get_own_time(
+            employees, min(start for _employee, start, *_rest in pairs), max(end for *_rest, end, _cutoff in pairs)
+        )
+        # What each employee needs, read once, not once per period.
+        info = {employee.id: (employee.resource_id.id, employee.company_id) for employee in employees}
         expected = {}
         for (start, end, tz_name), employee_ids in groups.items():
-            employees = Employee.browse(list(employee_ids))
             tz = pytz.timezone(tz_name)
             date_from = tz.localize(datetime.combine(start, time.min))
             date_to = tz.localize(datetime.combine(end, time.max))
-            for employee_id, data in employees._get_work_days_data_batch(date_from, date_to).items():
-                expected[(employee_id, start)] = data["hours"]
+            exact_ids, alike = [], defaultdict(list)
+            for employee in Employee.browse(list(employee_ids)):
+                resource_id, company = info[employee.id]
+                if has_own_time(resource_id, start, end):
+                    exact_ids.append(employee.id)
+                else:
+                    alike[(employee._get_calendar(date_from), company)].append(employee.id)
+            # One employee stands for all those of its calendar and company.
+            exact_ids += [ids[0] for ids in alike.values()]
+            hours = {
+                employee_id: data["hours"]
+                for employee_id, data in Employee.browse(exact_ids)
+                ._get_work_days_data_batch(date_from, date_to)
+                .items()
+            }
+            for ids in alike.values():
+                hours.update(dict.fromkeys(ids, hours[ids[0]]))
+            expected.update({(employee_id, start): value for employee_id, value in hours.items()})
         return expected
+
+    @api.model
+    def _get_own_time(self, employees, first_day, last_day):
+        """Return a function ``(resource id, start, end) -> bool``: whether the resource has a leave
+        around these days, or hours of its own, so that it cannot share the hours of its calendar."""
+        resource_ids = employees.resource_id.ids
+        # Two days more on each side cover every time zone.
+        margin = timedelta(days=2)
+        leaves = (
+            self.env["resource.calendar.leaves"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("resource_id", "in", resource_ids),
+                    ("date_from", "<=", datetime.combine(last_day + margin, time.min)),
+                    ("date_to", ">=", datetime.combine(first_day - margin, time.min)),
+                ],
+                ["resource_id", "date_from", "date_to"],
+            )
+        )
+        spans = defaultdict(list)
+        for leave in leaves:
+            spans[leave.resource_id.id].append((leave.date_from.date() - margin, leave.date_to.date() + margin))
+        always = {
+            resource.id
+            for (resource,) in self.env["resource.calendar.attendance"]
+            .sudo()
+            ._read_group([("resource_id", "in", resource_ids)], ["resource_id"])
+        }
+
+        def has_own_time(resource_id, start, end):
+            return resource_id in always or any(
+                first <= end and last >= start for first, last in spans.get(resource_id, ())
+            )
+
+        return has_own_time
 
     @api.model
     def _scan_employees(self, employees, day):

@@ -1,7 +1,8 @@
 # Copyright 2026 Billing Control
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from datetime import date
+from datetime import date, datetime, time
 
+import pytz
 from freezegun import freeze_time
 
 from odoo.tests import tagged
@@ -34,6 +35,55 @@ class TestComplianceScan(TimesheetComplianceCase):
         self.assertEqual(record.expected_hours, 24.0, "40 hours less a leave and a public holiday")
         other = self._scan(self.employee_other_consultant, date(2026, 11, 6))
         self.assertEqual(other.expected_hours, 32.0, "the leave is Carla's only; the holiday is everyone's")
+
+    def test_expected_hours_are_odoos_for_every_kind_of_employee(self):
+        """Employees who share a calendar, a time zone and a company share their hours, the others not."""
+        Employee = self.env["hr.employee"]
+        part_time = self.calendar.copy({"name": "Four days"})
+        part_time.attendance_ids.filtered(lambda a: a.dayofweek == "4").unlink()
+        other_company = self.env["res.company"].create({"name": "Other Firm"})
+        alike = Employee.create([{"name": f"Alike {index}"} for index in range(3)])
+        on_leave = Employee.create({"name": "On leave"})
+        four_days = Employee.create(
+            [{"name": f"Four days {index}", "resource_calendar_id": part_time.id} for index in range(2)]
+        )
+        in_tokyo = Employee.create({"name": "In Tokyo", "tz": "Asia/Tokyo"})
+        elsewhere = Employee.create(
+            {"name": "Elsewhere", "company_id": other_company.id, "resource_calendar_id": self.calendar.id}
+        )
+        own_hours = Employee.create({"name": "Own hours"})
+        self.env["resource.calendar.attendance"].create(
+            {
+                "name": "Saturday morning",
+                "calendar_id": self.calendar.id,
+                "resource_id": own_hours.resource_id.id,
+                "dayofweek": "5",
+                "hour_from": 8.0,
+                "hour_to": 12.0,
+            }
+        )
+        self._day_leave(date(2026, 11, 3), on_leave, "Dentist")
+        self._day_leave(date(2026, 11, 4), name="Founders' Day")  # this company's holiday only
+        employees = alike | on_leave | four_days | in_tokyo | elsewhere | own_hours
+        Compliance = self.env["ps.timesheet.compliance"]
+        pairs = [
+            (employee, *period)
+            for employee in employees
+            for period in Compliance._get_employee_periods(employee, date(2026, 11, 6))
+        ]
+        expected = Compliance._read_expected_hours(pairs)
+        for employee, start, end, _cutoff in pairs:
+            tz = pytz.timezone(employee.tz or "UTC")
+            odoo = employee._get_work_days_data_batch(
+                tz.localize(datetime.combine(start, time.min)), tz.localize(datetime.combine(end, time.max))
+            )[employee.id]["hours"]
+            self.assertAlmostEqual(expected[(employee.id, start)], odoo, msg=f"{employee.name} from {start}")
+        week = date(2026, 11, 2)
+        self.assertEqual([expected[(employee.id, week)] for employee in alike], [32.0] * 3)
+        self.assertEqual(expected[(on_leave.id, week)], 24.0)
+        self.assertEqual(expected[(four_days[0].id, week)], 32.0, "four days; the holiday is the other calendar's")
+        self.assertEqual(expected[(elsewhere.id, week)], 40.0, "the holiday is the other company's")
+        self.assertEqual(expected[(own_hours.id, week)], 36.0, "a Saturday morning of its own")
 
     def test_hours_by_approval_state(self):
         lines = self._week(self.employee_consultant, days=4)
