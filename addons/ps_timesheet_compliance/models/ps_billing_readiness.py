@@ -15,31 +15,42 @@ class PsBillingReadiness(models.Model):
         sale_lines = self.sale_order_id.order_line.filtered(lambda line: line.qty_delivered_method == "timesheet")
         if not sale_lines:
             return []
-        rows = (
-            self.env["account.analytic.line"]
-            .sudo()
-            ._read_group(
-                [
-                    ("so_line", "in", sale_lines.ids),
-                    ("project_id", "!=", False),
-                    ("ps_state", "in", ("draft", "submitted")),
-                    ("date", "<=", max(self.mapped("period_end"))),
-                    "|",
-                    ("timesheet_invoice_id", "=", False),
-                    ("timesheet_invoice_id.state", "=", "cancel"),
-                ],
-                ["so_line", "employee_id", "ps_state", "date:day"],
-                ["unit_amount:sum"],
+        # By month for the engagements whose periods are whole months, by day for the others.
+        granularity = self._get_row_granularity()
+        rows = []
+        for lines in sale_lines.grouped(lambda line: granularity[line.order_id.id]).values():
+            rows += (
+                self.env["account.analytic.line"]
+                .sudo()
+                ._read_group(
+                    [
+                        ("so_line", "in", lines.ids),
+                        ("project_id", "!=", False),
+                        ("ps_state", "in", ("draft", "submitted")),
+                        ("date", "<=", max(self.mapped("period_end"))),
+                        "|",
+                        ("timesheet_invoice_id", "=", False),
+                        ("timesheet_invoice_id.state", "=", "cancel"),
+                    ],
+                    ["so_line", "employee_id", "ps_state", f"date:{granularity[lines[:1].order_id.id]}"],
+                    ["unit_amount:sum"],
+                )
             )
-        )
         # The rows of each engagement, once: each record then reads its own only (not records × rows).
         rows_by_order = defaultdict(list)
         for sale_line, employee, state, day, quantity in rows:
             price = sale_line.price_unit * (1.0 - (sale_line.discount or 0.0) / 100.0)
             rows_by_order[sale_line.order_id.id].append((employee, state, fields.Date.to_date(day), quantity, price))
         earliest_ids = set(self._get_earliest_open().ids)
+        message = _(
+            "%(employee)s has %(submitted).2f hours waiting for approval and %(draft).2f hours not "
+            "submitted on %(order)s up to %(end)s: %(amount)s cannot be billed until approved."
+        )
+        labels = {}  # the few period ends, each formatted once
         findings = []
         for record in self:
+            if record.period_end not in labels:
+                labels[record.period_end] = format_date(self.env, record.period_end)
             # Like the deliverable: the earliest open period takes everything before it too.
             lower = None if record.id in earliest_ids else record.period_start
             hours = defaultdict(lambda: defaultdict(float))
@@ -56,16 +67,15 @@ class PsBillingReadiness(models.Model):
                     continue
                 findings.append(
                     record._finding(
-                        _(
-                            "%(employee)s has %(submitted).2f hours waiting for approval and %(draft).2f hours not "
-                            "submitted on %(order)s up to %(end)s: %(amount)s cannot be billed until approved.",
-                            employee=employee.name,
-                            submitted=by_state.get("submitted", 0.0),
-                            draft=by_state.get("draft", 0.0),
-                            order=record.sale_order_id.name,
-                            end=format_date(self.env, record.period_end),
-                            amount=record._format(amounts[employee]),
-                        ),
+                        message
+                        % {
+                            "employee": employee.name,
+                            "submitted": by_state.get("submitted", 0.0),
+                            "draft": by_state.get("draft", 0.0),
+                            "order": record.sale_order_id.name,
+                            "end": labels[record.period_end],
+                            "amount": record._format(amounts[employee]),
+                        },
                         amounts[employee],
                         record.project_id or record.sale_order_id,
                     )
@@ -73,49 +83,68 @@ class PsBillingReadiness(models.Model):
         return findings
 
     def _check_timesheets_missing(self, check):
-        """Consultants who logged on the engagement's project lately but are short in this period."""
+        """Consultants who logged on the engagement's project lately but are short in this period.
+
+        One finding per consultant and billing period when one of its timesheet
+        periods that are over by now is short beyond the tolerance; it adds up
+        the hours of all those periods.
+        """
         records = self.filtered("project_id")
         if not records:
             return []
         today = fields.Date.context_today(self)
-        lookback = {record.id: record._get_timesheet_lookback_start() for record in records}
-        rows = (
-            self.env["account.analytic.line"]
-            .sudo()
-            ._read_group(
-                [
-                    ("project_id", "in", records.project_id.ids),
-                    ("employee_id", "!=", False),
-                    ("date", ">=", min(lookback.values())),
-                    ("date", "<=", max(records.mapped("period_end"))),
-                ],
-                ["project_id", "employee_id", "date:day"],
-                ["unit_amount:sum"],
-            )
-        )
-        # The rows of each project, once: each record then reads its own only (not records × rows).
-        days_by_project = defaultdict(list)
-        for project, employee, day, _hours in rows:
-            days_by_project[project.id].append((employee, fields.Date.to_date(day)))
-        Compliance = self.env["ps.timesheet.compliance"]
-        pairs, wanted = [], defaultdict(list)
+        # Who logged on each project within each record's look-back: one aggregate per
+        # distinct window (a few: the open periods of each billing cycle), not per record.
+        windows, lookbacks = defaultdict(list), {}
         for record in records:
-            people = {
-                employee
-                for employee, day in days_by_project.get(record.project_id.id, ())
-                if lookback[record.id] <= day < record.period_start
-            }
-            for employee in people:
-                employee = employee.sudo()
-                if not employee.active or not employee.ps_timesheet_required:
+            key = (record.company_id, record.period_start)
+            if key not in lookbacks:  # a few distinct periods for thousands of records
+                lookbacks[key] = record._get_timesheet_lookback_start()
+            windows[(lookbacks[key], record.period_start)].append(record.id)
+        regulars = defaultdict(set)
+        for (first_day, period_start), record_ids in windows.items():
+            window_records = records.browse(record_ids)
+            rows = (
+                self.env["account.analytic.line"]
+                .sudo()
+                ._read_group(
+                    [
+                        ("project_id", "in", window_records.project_id.ids),
+                        ("employee_id", "!=", False),
+                        ("date", ">=", first_day),
+                        ("date", "<", period_start),
+                    ],
+                    ["project_id", "employee_id"],
+                    ["__count"],
+                )
+            )
+            people = defaultdict(set)
+            for project, employee, _count in rows:
+                people[project.id].add(employee)
+            for record in window_records:
+                regulars[record.id] = people[record.project_id.id]
+        everyone = self.env["hr.employee"].sudo().browse({e.id for people in regulars.values() for e in people})
+        required = {
+            employee.id: employee.company_id
+            for employee in everyone.filtered(lambda e: e.active and e.ps_timesheet_required)
+        }
+        pairs, wanted, periods = set(), defaultdict(list), {}
+        for record in records:
+            dates = (record.period_start, record.period_end)
+            for employee in regulars[record.id]:
+                if employee.id not in required:
                     continue
-                # The compliance periods of this billing period that are over by now.
-                for start, end, cutoff in record._get_timesheet_periods(employee.company_id):
-                    if end < today:
-                        pairs.append((employee, start, end, cutoff))
-                        wanted[record.id].append((employee.id, start))
-        values = Compliance._compute_compliance_values(list(set(pairs)), today)
-        # Many findings share their period: each date is formatted once (the language lookup is not free).
+                key = (*dates, required[employee.id].id)
+                if key not in periods:
+                    # The compliance periods of this billing period that are over by now.
+                    periods[key] = [
+                        period for period in record._get_timesheet_periods(required[employee.id]) if period[1] < today
+                    ]
+                for start, end, cutoff in periods[key]:
+                    pairs.add((employee, start, end, cutoff))
+                    wanted[(record.id, employee.id)].append(start)
+        values = self.env["ps.timesheet.compliance"]._compute_compliance_values(list(pairs), today)
+        # Many findings share their dates and wording: each is looked up once (the language lookup is not free).
         labels = {}
 
         def label(day):
@@ -123,26 +152,29 @@ class PsBillingReadiness(models.Model):
                 labels[day] = format_date(self.env, day)
             return labels[day]
 
+        message = _(
+            "%(employee)s logged on %(project)s lately but is missing %(missing).2f of %(expected).2f hours "
+            "from %(start)s to %(end)s: time may be unlogged."
+        )
+        Employee = self.env["hr.employee"].sudo()
         findings = []
         for record in records:
-            for key in wanted[record.id]:
-                vals = values[key]
-                company = record.company_id
-                if float_compare(vals["missing_hours"], company.ps_timesheet_tolerance, precision_digits=2) <= 0:
+            tolerance = record.company_id.ps_timesheet_tolerance
+            for employee in sorted(regulars[record.id], key=lambda employee: employee.name or ""):
+                over = [values[(employee.id, start)] for start in wanted.get((record.id, employee.id), ())]
+                if not any(float_compare(vals["missing_hours"], tolerance, precision_digits=2) > 0 for vals in over):
                     continue
-                employee = self.env["hr.employee"].sudo().browse(key[0])
                 findings.append(
                     record._finding(
-                        _(
-                            "%(employee)s logged on %(project)s lately but is missing %(missing).2f of %(expected).2f "
-                            "hours from %(start)s to %(end)s: time may be unlogged.",
-                            employee=employee.name,
-                            project=record.project_id.display_name,
-                            missing=vals["missing_hours"],
-                            expected=vals["expected_hours"],
-                            start=label(vals["period_start"]),
-                            end=label(vals["period_end"]),
-                        ),
+                        message
+                        % {
+                            "employee": Employee.browse(employee.id).name,
+                            "project": record.project_id.display_name,
+                            "missing": sum(vals["missing_hours"] for vals in over),
+                            "expected": sum(vals["expected_hours"] for vals in over),
+                            "start": label(min(vals["period_start"] for vals in over)),
+                            "end": label(max(vals["period_end"] for vals in over)),
+                        },
                         0.0,
                         record.project_id,
                     )
