@@ -37,10 +37,14 @@ class PsBillingReadiness(models.Model):
                 )
             )
         # The rows of each engagement, once: each record then reads its own only (not records × rows).
+        # Each sale line's order and net price, once (a line has many rows).
+        line_info = {
+            line.id: (line.order_id.id, line.price_unit * (1.0 - (line.discount or 0.0) / 100.0)) for line in sale_lines
+        }
         rows_by_order = defaultdict(list)
         for sale_line, employee, state, day, quantity in rows:
-            price = sale_line.price_unit * (1.0 - (sale_line.discount or 0.0) / 100.0)
-            rows_by_order[sale_line.order_id.id].append((employee, state, fields.Date.to_date(day), quantity, price))
+            order_id, price = line_info[sale_line.id]
+            rows_by_order[order_id].append((employee, state, fields.Date.to_date(day), quantity, price))
         earliest_ids = set(self._get_earliest_open().ids)
         message = _(
             "%(employee)s has %(submitted).2f hours waiting for approval and %(draft).2f hours not "
@@ -53,10 +57,11 @@ class PsBillingReadiness(models.Model):
                 labels[record.period_end] = format_date(self.env, record.period_end)
             # Like the deliverable: the earliest open period takes everything before it too.
             lower = None if record.id in earliest_ids else record.period_start
+            upper = record.period_end
             hours = defaultdict(lambda: defaultdict(float))
             amounts = defaultdict(float)
             for employee, state, day, quantity, price in rows_by_order.get(record.sale_order_id.id, ()):
-                if day > record.period_end:
+                if day > upper:
                     continue
                 if lower and day < lower:
                     continue
