@@ -10,7 +10,7 @@ from markupsafe import escape
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
-from odoo.tools import float_compare, float_is_zero, format_amount, format_date, frozendict
+from odoo.tools import float_compare, float_is_zero, format_amount, format_date, frozendict, get_lang
 
 GROUP_FINANCE_CONTROLLER = "ps_billing_readiness.group_finance_controller"
 CRON_BATCH = 200
@@ -596,7 +596,24 @@ class PsBillingReadiness(models.Model):
         }
 
     def _format(self, amount):
-        return format_amount(self.env, amount, self.currency_id)
+        """Return ``amount`` in the record's currency as Odoo's ``format_amount`` writes it.
+
+        The checks write thousands of amounts, and looking the language up costs
+        more than the formatting: the language is looked up once per transaction.
+        """
+        key = ("ps_billing_readiness.format_lang", self.env.lang, self.env.uid)
+        if key not in self.env.cr.cache:
+            self.env.cr.cache[key] = get_lang(self.env).id
+        lang = self.env["res.lang"].browse(self.env.cr.cache[key])
+        currency = self.currency_id
+        formatted = (
+            lang.format(f"%.{currency.decimal_places}f", currency.round(amount), grouping=True, monetary=True)
+            .replace(" ", "\N{NO-BREAK SPACE}")
+            .replace("-", "-\N{ZERO WIDTH NO-BREAK SPACE}")
+        )
+        if currency.position == "before":
+            return f"{currency.symbol or ''}\N{NO-BREAK SPACE}{formatted}"
+        return f"{formatted}\N{NO-BREAK SPACE}{currency.symbol or ''}"
 
     # ------------------------------------------------------------
     # Core checks: each returns the findings of the whole batch
@@ -655,18 +672,20 @@ class PsBillingReadiness(models.Model):
                 ]
             )
         )
+        states = dict(expenses._fields["state"]._description_selection(self.env))
+        text = _('Expense "%(expense)s" of %(employee)s (%(date)s, %(amount)s) is not approved yet (%(state)s).')
         return self._expense_findings(
             expenses,
             lambda record: record.sale_order_id.id,
             lambda expense: [expense.sale_order_id.id],
-            lambda expense, amount: _(
-                'Expense "%(expense)s" of %(employee)s (%(date)s, %(amount)s) is not approved yet (%(state)s).',
-                expense=expense.name,
-                employee=expense.employee_id.name,
-                date=format_date(self.env, expense.date),
-                amount=amount,
-                state=dict(expense._fields["state"]._description_selection(self.env))[expense.state],
-            ),
+            lambda expense, amount, day: text
+            % {
+                "expense": expense.name,
+                "employee": expense.employee_id.name,
+                "date": day,
+                "amount": amount,
+                "state": states[expense.state],
+            },
         )
 
     def _check_expenses_unlinked(self, check):
@@ -686,24 +705,26 @@ class PsBillingReadiness(models.Model):
                 ]
             )
         )
+        text = _(
+            'Expense "%(expense)s" of %(employee)s (%(date)s, %(amount)s) is charged to the project but '
+            "linked to no sales order: it will never be re-invoiced."
+        )
         return self._expense_findings(
             expenses,
             lambda record: record.project_id.analytic_account_id.id,
             lambda expense: {
                 int(account) for key in (expense.analytic_distribution or {}) for account in key.split(",")
             },
-            lambda expense, amount: _(
-                'Expense "%(expense)s" of %(employee)s (%(date)s, %(amount)s) is charged to the project but '
-                "linked to no sales order: it will never be re-invoiced.",
-                expense=expense.name,
-                employee=expense.employee_id.name,
-                date=format_date(self.env, expense.date),
-                amount=amount,
-            ),
+            lambda expense, amount, day: text
+            % {"expense": expense.name, "employee": expense.employee_id.name, "date": day, "amount": amount},
         )
 
     def _expense_findings(self, expenses, record_key, expense_keys, message):
-        """Return a finding per record and expense of its key (its order, its project's account)."""
+        """Return a finding per record and expense of its key (its order, its project's account).
+
+        ``message(expense, amount, date)`` gets the amount and the expense's date formatted.
+        """
+        labels = {}  # expenses share their dates: each is formatted once
         by_key = defaultdict(list)
         for expense in expenses:
             for key in expense_keys(expense):
@@ -716,7 +737,11 @@ class PsBillingReadiness(models.Model):
                 amount = expense.company_currency_id._convert(
                     expense.total_amount, record.currency_id, record.company_id, expense.date or record.period_end
                 )
-                findings.append(record._finding(message(expense, record._format(amount)), amount, expense))
+                if expense.date not in labels:
+                    labels[expense.date] = format_date(self.env, expense.date)
+                findings.append(
+                    record._finding(message(expense, record._format(amount), labels[expense.date]), amount, expense)
+                )
         return findings
 
     def _check_rate_mismatch(self, check):

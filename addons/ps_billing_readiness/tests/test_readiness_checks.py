@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from odoo import fields
 from odoo.tests import tagged
+from odoo.tools import format_amount
 
 from .common import BillingControlCase
 
@@ -46,6 +47,21 @@ class TestReadinessChecks(BillingControlCase):
         )
 
     # terms_confirmed ----------------------------------------------------
+    def test_amounts_in_findings_are_written_as_odoo_writes_them(self):
+        readiness = self._october()
+        currency = readiness.currency_id
+        french = self.env["res.lang"]._activate_lang("fr_FR")
+        for position in ("after", "before"):
+            currency.position = position
+            for lang in ("en_US", french.code):
+                record = readiness.with_context(lang=lang)
+                for amount in (0.0, 1234567.891, -1500.5, 0.004):
+                    self.assertEqual(
+                        record._format(amount),
+                        format_amount(record.env, amount, currency),
+                        f"{amount} in {lang}, symbol {position}",
+                    )
+
     def test_terms_confirmed_blocks_unconfirmed_terms(self):
         readiness = self._october()
         finding = readiness.finding_ids.filtered(lambda f: f.check_code == "terms_confirmed")
