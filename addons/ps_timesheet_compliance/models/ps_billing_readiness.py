@@ -161,19 +161,26 @@ class PsBillingReadiness(models.Model):
             "%(employee)s logged on %(project)s lately but is missing %(missing).2f of %(expected).2f hours "
             "from %(start)s to %(end)s: time may be unlogged."
         )
-        Employee = self.env["hr.employee"].sudo()
+        names = {employee.id: employee.name or "" for employee in everyone}
+        short = {}  # (employee id, period start, tolerance): short beyond the tolerance, shared by the engagements
         findings = []
         for record in records:
             tolerance = record.company_id.ps_timesheet_tolerance
-            for employee in sorted(regulars[record.id], key=lambda employee: employee.name or ""):
-                over = [values[(employee.id, start)] for start in wanted.get((record.id, employee.id), ())]
-                if not any(float_compare(vals["missing_hours"], tolerance, precision_digits=2) > 0 for vals in over):
+            for employee in sorted(regulars[record.id], key=lambda employee: names[employee.id]):
+                starts = wanted.get((record.id, employee.id), ())
+                for start in starts:
+                    key = (employee.id, start, tolerance)
+                    if key not in short:
+                        missing = values[(employee.id, start)]["missing_hours"]
+                        short[key] = float_compare(missing, tolerance, precision_digits=2) > 0
+                if not any(short[(employee.id, start, tolerance)] for start in starts):
                     continue
+                over = [values[(employee.id, start)] for start in starts]
                 findings.append(
                     record._finding(
                         message
                         % {
-                            "employee": Employee.browse(employee.id).name,
+                            "employee": names[employee.id],
                             "project": record.project_id.display_name,
                             "missing": sum(vals["missing_hours"] for vals in over),
                             "expected": sum(vals["expected_hours"] for vals in over),

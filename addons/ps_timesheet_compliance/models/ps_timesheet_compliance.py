@@ -156,11 +156,13 @@ class PsTimesheetCompliance(models.Model):
             for employee, state, hours in rows:
                 logged[(employee.id, start)][state] += hours
         result = {}
-        companies = {}
+        companies, tolerances = {}, {}
         for employee, start, end, cutoff in pairs:
             if employee.id not in companies:
                 companies[employee.id] = employee.company_id
             company = companies[employee.id]
+            if company not in tolerances:
+                tolerances[company] = company.ps_timesheet_tolerance
             by_state = logged[(employee.id, start)]
             expected_hours = float_round(expected.get((employee.id, start), 0.0), precision_digits=2)
             logged_hours = sum(by_state.values())
@@ -176,14 +178,16 @@ class PsTimesheetCompliance(models.Model):
                 "submitted_hours": by_state.get("submitted", 0.0),
                 "approved_hours": by_state.get("approved", 0.0),
                 "missing_hours": missing,
-                "state": self._get_compliance_state(company, missing, cutoff, day),
+                "state": self._get_compliance_state(company, missing, cutoff, day, tolerances[company]),
             }
         return result
 
     @api.model
-    def _get_compliance_state(self, company, missing, cutoff, day):
-        """Return the compliance state of ``missing`` hours of a period with ``cutoff``, seen on ``day``."""
-        if float_compare(missing, company.ps_timesheet_tolerance, precision_digits=2) <= 0:
+    def _get_compliance_state(self, company, missing, cutoff, day, tolerance=None):
+        """Return the compliance state of ``missing`` hours of a period with ``cutoff``, seen on ``day``
+        (``tolerance``: the company's, when the caller read it already)."""
+        tolerance = company.ps_timesheet_tolerance if tolerance is None else tolerance
+        if float_compare(missing, tolerance, precision_digits=2) <= 0:
             return "compliant"
         return "late" if day > cutoff else "missing"
 
