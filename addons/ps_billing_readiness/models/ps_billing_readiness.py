@@ -353,9 +353,14 @@ class PsBillingReadiness(models.Model):
         if timings is not None:
             timings["deliverable"] = time.perf_counter() - started
         findings_vals = []
+        by_model = defaultdict(list)  # the records of each billing model, once for every check
+        for record in records:
+            by_model[record.billing_model].append(record.id)
         for check in self.env["ps.readiness.check"].search([]):
             started = time.perf_counter()
-            targets = records.filtered(lambda r, c=check: c._applies_to(r.billing_model))
+            targets = records.browse(
+                [rid for model, ids in by_model.items() if check._applies_to(model) for rid in ids]
+            )
             for vals in getattr(targets, f"_check_{check.code}")(check) if targets else ():
                 # A check may set a finding's severity itself (e.g. by billing model).
                 vals.setdefault("severity", check.severity)

@@ -4,7 +4,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import _, fields, models
-from odoo.tools import float_compare, float_is_zero, format_date
+from odoo.tools import float_compare, float_is_zero, float_round, format_date
 
 
 class PsBillingReadiness(models.Model):
@@ -148,7 +148,20 @@ class PsBillingReadiness(models.Model):
                 for start, end, cutoff in periods[key]:
                     pairs.add((employee, start, end, cutoff))
                     wanted[(record.id, employee.id)].append(start)
-        values = self.env["ps.timesheet.compliance"]._compute_compliance_values(list(pairs), today)
+        # The hours the compliance scan computes, without its states and records: expected and missing.
+        Compliance = self.env["ps.timesheet.compliance"]
+        expected = Compliance._read_expected_hours(list(pairs)) if pairs else {}
+        logged = Compliance._read_logged_hours(list(pairs)) if pairs else {}
+        values = {}
+        for employee, start, end, _cutoff in pairs:
+            key = (employee.id, start)
+            hours = float_round(expected.get(key, 0.0), precision_digits=2)
+            values[key] = {
+                "period_start": start,
+                "period_end": end,
+                "expected_hours": hours,
+                "missing_hours": max(hours - sum(logged[key].values()), 0.0),
+            }
         # Many findings share their dates and wording: each is looked up once (the language lookup is not free).
         labels = {}
 

@@ -133,28 +133,7 @@ class PsTimesheetCompliance(models.Model):
         if not pairs:
             return {}
         expected = self._read_expected_hours(pairs)
-        # One sum per employee and state for each distinct period, not one row per day.
-        periods = defaultdict(dict)
-        for employee, start, end, _cutoff in pairs:
-            periods[(start, end)][employee.id] = None
-        logged = defaultdict(lambda: defaultdict(float))
-        for (start, end), employee_ids in periods.items():
-            rows = (
-                self.env["account.analytic.line"]
-                .sudo()
-                ._read_group(
-                    [
-                        ("employee_id", "in", list(employee_ids)),
-                        ("project_id", "!=", False),
-                        ("date", ">=", start),
-                        ("date", "<=", end),
-                    ],
-                    ["employee_id", "ps_state"],
-                    ["unit_amount:sum"],
-                )
-            )
-            for employee, state, hours in rows:
-                logged[(employee.id, start)][state] += hours
+        logged = self._read_logged_hours(pairs)
         result = {}
         companies, tolerances = {}, {}
         for employee, start, end, cutoff in pairs:
@@ -181,6 +160,35 @@ class PsTimesheetCompliance(models.Model):
                 "state": self._get_compliance_state(company, missing, cutoff, day, tolerances[company]),
             }
         return result
+
+    @api.model
+    def _read_logged_hours(self, pairs):
+        """Return {(employee id, period start): {approval state: hours}} logged on projects in ``pairs``.
+
+        One sum per employee and state for each distinct period, not one row per day.
+        """
+        periods = defaultdict(dict)
+        for employee, start, end, _cutoff in pairs:
+            periods[(start, end)][employee.id] = None
+        logged = defaultdict(lambda: defaultdict(float))
+        for (start, end), employee_ids in periods.items():
+            rows = (
+                self.env["account.analytic.line"]
+                .sudo()
+                ._read_group(
+                    [
+                        ("employee_id", "in", list(employee_ids)),
+                        ("project_id", "!=", False),
+                        ("date", ">=", start),
+                        ("date", "<=", end),
+                    ],
+                    ["employee_id", "ps_state"],
+                    ["unit_amount:sum"],
+                )
+            )
+            for employee, state, hours in rows:
+                logged[(employee.id, start)][state] += hours
+        return logged
 
     @api.model
     def _get_compliance_state(self, company, missing, cutoff, day, tolerance=None):
