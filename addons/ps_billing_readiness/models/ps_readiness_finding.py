@@ -56,7 +56,11 @@ class PsReadinessFinding(models.Model):
         self.flush_model()
         cr = self.env.cr
         cr.execute("DELETE FROM ps_readiness_finding WHERE readiness_id IN %s", [tuple(readiness.ids)])
-        related = {record.id: record for record in readiness}
+        # The stored related fields of each readiness record, read once for all its findings.
+        related = {
+            record.id: (record.sale_order_id.id, record.owner_id.id or None, record.company_id.id)
+            for record in readiness
+        }
         columns = (
             "readiness_id, check_id, check_code, severity, message, amount_at_risk, res_model, res_id,"
             " sale_order_id, owner_id, company_id, create_uid, write_uid, create_date, write_date"
@@ -65,9 +69,9 @@ class PsReadinessFinding(models.Model):
         for chunk in split_every(1000, vals_list):
             params = []
             for vals in chunk:
-                record = related[vals["readiness_id"]]
+                order_id, owner_id, company_id = related[vals["readiness_id"]]
                 params += [
-                    record.id,
+                    vals["readiness_id"],
                     vals.get("check_id"),
                     vals["check_code"],
                     vals["severity"],
@@ -75,9 +79,9 @@ class PsReadinessFinding(models.Model):
                     vals.get("amount_at_risk") or 0.0,
                     vals.get("res_model"),
                     vals.get("res_id"),
-                    record.sale_order_id.id,
-                    record.owner_id.id or None,
-                    record.company_id.id,
+                    order_id,
+                    owner_id,
+                    company_id,
                     self.env.uid,
                     self.env.uid,
                 ]
