@@ -175,6 +175,7 @@ class PsBillingReadiness(models.Model):
             "from %(start)s to %(end)s: time may be unlogged."
         )
         names = {employee.id: employee.name or "" for employee in everyone}
+        projects = {project.id: project.display_name for project in records.project_id}
         short = {}  # (employee id, period start, tolerance): short beyond the tolerance, shared by the engagements
         findings = []
         for record in records:
@@ -194,7 +195,7 @@ class PsBillingReadiness(models.Model):
                         message
                         % {
                             "employee": names[employee.id],
-                            "project": record.project_id.display_name,
+                            "project": projects[record.project_id.id],
                             "missing": sum(vals["missing_hours"] for vals in over),
                             "expected": sum(vals["expected_hours"] for vals in over),
                             "start": label(min(vals["period_start"] for vals in over)),
