@@ -606,7 +606,7 @@ class PsBillingReadiness(models.Model):
         The checks write thousands of amounts, and looking the language up costs
         more than the formatting: the language is looked up once per transaction.
         """
-        key = ("ps_billing_readiness.format_lang", self.env.lang, self.env.uid)
+        key = ("ps_billing_readiness.format_lang", self.env.context.get("lang"), self.env.uid)
         if key not in self.env.cr.cache:
             self.env.cr.cache[key] = get_lang(self.env).id
         lang = self.env["res.lang"].browse(self.env.cr.cache[key])

@@ -152,10 +152,13 @@ class PsBillingReadiness(models.Model):
         Compliance = self.env["ps.timesheet.compliance"]
         expected = Compliance._read_expected_hours(list(pairs)) if pairs else {}
         logged = Compliance._read_logged_hours(list(pairs)) if pairs else {}
-        values = {}
+        values, rounded = {}, {}
         for employee, start, end, _cutoff in pairs:
             key = (employee.id, start)
-            hours = float_round(expected.get(key, 0.0), precision_digits=2)
+            hours = expected.get(key, 0.0)
+            if hours not in rounded:  # employees share a few values: each is rounded once
+                rounded[hours] = float_round(hours, precision_digits=2)
+            hours = rounded[hours]
             values[key] = {
                 "period_start": start,
                 "period_end": end,
@@ -176,18 +179,17 @@ class PsBillingReadiness(models.Model):
         )
         names = {employee.id: employee.name or "" for employee in everyone}
         projects = {project.id: project.display_name for project in records.project_id}
-        short = {}  # (employee id, period start, tolerance): short beyond the tolerance, shared by the engagements
+        short = {}  # (missing hours, tolerance): beyond the tolerance; a few distinct values, each compared once
         findings = []
         for record in records:
             tolerance = record.company_id.ps_timesheet_tolerance
             for employee in sorted(regulars[record.id], key=lambda employee: names[employee.id]):
                 starts = wanted.get((record.id, employee.id), ())
                 for start in starts:
-                    key = (employee.id, start, tolerance)
+                    key = (values[(employee.id, start)]["missing_hours"], tolerance)
                     if key not in short:
-                        missing = values[(employee.id, start)]["missing_hours"]
-                        short[key] = float_compare(missing, tolerance, precision_digits=2) > 0
-                if not any(short[(employee.id, start, tolerance)] for start in starts):
+                        short[key] = float_compare(key[0], tolerance, precision_digits=2) > 0
+                if not any(short[(values[(employee.id, start)]["missing_hours"], tolerance)] for start in starts):
                     continue
                 over = [values[(employee.id, start)] for start in starts]
                 findings.append(
