@@ -88,15 +88,12 @@ class PsBillingReadiness(models.Model):
 
     @api.depends("sale_order_id.name", "period_start", "period_end")
     def _compute_name(self):
-        labels = {}  # a batch shares its few dates; the language lookup of each is not free
+        label = self._get_date_label()
         for record in self:
-            for day in (record.period_start, record.period_end):
-                if day not in labels:
-                    labels[day] = format_date(self.env, day)
             record.name = "%s · %s → %s" % (
                 record.sale_order_id.name or "",
-                labels[record.period_start],
-                labels[record.period_end],
+                label(record.period_start),
+                label(record.period_end),
             )
 
     def _compute_finding_counts(self):
@@ -546,30 +543,48 @@ class PsBillingReadiness(models.Model):
         shared = self.env.context.get("ps_readiness_hours")
         if shared and set(sale_lines.ids) <= shared[0] and max(self.mapped("period_end")) <= shared[1]:
             return shared[2]  # read by the running evaluation
-        result = defaultdict(list)
-        granularity = self._get_row_granularity()
-        for lines in sale_lines.grouped(lambda line: granularity[line.order_id.id]).values():
-            domain = expression.AND(
+        rows = self._read_timesheet_rows(
+            sale_lines,
+            expression.AND(
                 [
-                    [("so_line", "in", lines.ids), ("date", "<=", max(self.mapped("period_end")))],
-                    lines._timesheet_compute_delivered_quantity_domain(),
+                    sale_lines._timesheet_compute_delivered_quantity_domain(),
                     ["|", ("timesheet_invoice_id", "=", False), ("timesheet_invoice_id.state", "=", "cancel")],
                 ]
-            )
-            rows = (
+            ),
+            ["so_line", "product_uom_id"],
+            ["unit_amount:sum"],
+        )
+        result = defaultdict(list)
+        for sale_line, uom, day, quantity in rows:
+            if uom and uom != sale_line.product_uom and uom.category_id == sale_line.product_uom.category_id:
+                quantity = uom._compute_quantity(quantity, sale_line.product_uom, rounding_method="HALF-UP")
+            result[sale_line.id].append((day, quantity))
+        return result
+
+    def _read_timesheet_rows(self, sale_lines, domain, groupby, aggregates):
+        """Return the ``_read_group`` rows of the timesheets of ``sale_lines`` matching ``domain``
+        up to the last period end of these records, by ``groupby`` and then their date.
+
+        The date (the last column before the aggregates) is the first day of its month for
+        the engagements whose periods here are whole months, the day itself for the others
+        (see ``_get_row_granularity``).
+        """
+        granularity = self._get_row_granularity()
+        rows = []
+        for lines in sale_lines.grouped(lambda line: granularity[line.order_id.id]).values():
+            rows += (
                 self.env["account.analytic.line"]
                 .sudo()
                 ._read_group(
-                    domain,
-                    ["so_line", "product_uom_id", f"date:{granularity[lines[:1].order_id.id]}"],
-                    ["unit_amount:sum"],
+                    expression.AND(
+                        [[("so_line", "in", lines.ids), ("date", "<=", max(self.mapped("period_end")))], domain]
+                    ),
+                    [*groupby, f"date:{granularity[lines[:1].order_id.id]}"],
+                    aggregates,
                 )
             )
-            for sale_line, uom, day, quantity in rows:
-                if uom and uom != sale_line.product_uom and uom.category_id == sale_line.product_uom.category_id:
-                    quantity = uom._compute_quantity(quantity, sale_line.product_uom, rounding_method="HALF-UP")
-                result[sale_line.id].append((fields.Date.to_date(day), quantity))
-        return result
+        count = len(groupby)
+        return [(*row[:count], fields.Date.to_date(row[count]), *row[count + 1 :]) for row in rows]
 
     def _get_row_granularity(self):
         """Return {order id: "month" or "day"}: how finely to read the rows of each engagement of these records.
@@ -599,6 +614,18 @@ class PsBillingReadiness(models.Model):
             "res_model": record._name if record else self.sale_order_id._name,
             "res_id": record.id if record else self.sale_order_id.id,
         }
+
+    def _get_date_label(self):
+        """Return a function writing a date as ``format_date`` does, each distinct date once:
+        a batch shares a few dates, and the language lookup of each costs more than the writing."""
+        labels = {}
+
+        def label(day):
+            if day not in labels:
+                labels[day] = format_date(self.env, day)
+            return labels[day]
+
+        return label
 
     def _format(self, amount):
         """Return ``amount`` in the record's currency as Odoo's ``format_amount`` writes it.
@@ -729,7 +756,7 @@ class PsBillingReadiness(models.Model):
 
         ``message(expense, amount, date)`` gets the amount and the expense's date formatted.
         """
-        labels = {}  # expenses share their dates: each is formatted once
+        label = self._get_date_label()
         by_key = defaultdict(list)
         for expense in expenses:
             for key in expense_keys(expense):
@@ -742,10 +769,8 @@ class PsBillingReadiness(models.Model):
                 amount = expense.company_currency_id._convert(
                     expense.total_amount, record.currency_id, record.company_id, expense.date or record.period_end
                 )
-                if expense.date not in labels:
-                    labels[expense.date] = format_date(self.env, expense.date)
                 findings.append(
-                    record._finding(message(expense, record._format(amount), labels[expense.date]), amount, expense)
+                    record._finding(message(expense, record._format(amount), label(expense.date)), amount, expense)
                 )
         return findings
 

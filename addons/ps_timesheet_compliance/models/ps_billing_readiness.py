@@ -4,7 +4,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import _, fields, models
-from odoo.tools import float_compare, float_is_zero, float_round, format_date
+from odoo.tools import float_compare, float_is_zero, float_round
 
 
 class PsBillingReadiness(models.Model):
@@ -16,45 +16,35 @@ class PsBillingReadiness(models.Model):
         if not sale_lines:
             return []
         # By month for the engagements whose periods are whole months, by day for the others.
-        granularity = self._get_row_granularity()
-        rows = []
-        for lines in sale_lines.grouped(lambda line: granularity[line.order_id.id]).values():
-            rows += (
-                self.env["account.analytic.line"]
-                .sudo()
-                ._read_group(
-                    [
-                        ("so_line", "in", lines.ids),
-                        ("project_id", "!=", False),
-                        ("ps_state", "in", ("draft", "submitted")),
-                        ("date", "<=", max(self.mapped("period_end"))),
-                        "|",
-                        ("timesheet_invoice_id", "=", False),
-                        ("timesheet_invoice_id.state", "=", "cancel"),
-                    ],
-                    ["so_line", "employee_id", "ps_state", f"date:{granularity[lines[:1].order_id.id]}"],
-                    ["unit_amount:sum"],
-                )
-            )
-        # The rows of each engagement, once: each record then reads its own only (not records × rows).
+        rows = self._read_timesheet_rows(
+            sale_lines,
+            [
+                ("project_id", "!=", False),
+                ("ps_state", "in", ("draft", "submitted")),
+                "|",
+                ("timesheet_invoice_id", "=", False),
+                ("timesheet_invoice_id.state", "=", "cancel"),
+            ],
+            ["so_line", "employee_id", "ps_state"],
+            ["unit_amount:sum"],
+        )
         # Each sale line's order and net price, once (a line has many rows).
         line_info = {
             line.id: (line.order_id.id, line.price_unit * (1.0 - (line.discount or 0.0) / 100.0)) for line in sale_lines
         }
+        # The rows of each engagement, once: each record then reads its own only (not records × rows).
         rows_by_order = defaultdict(list)
         for sale_line, employee, state, day, quantity in rows:
             order_id, price = line_info[sale_line.id]
-            rows_by_order[order_id].append((employee, state, fields.Date.to_date(day), quantity, price))
+            rows_by_order[order_id].append((employee, state, day, quantity, price))
         earliest_ids = set(self._get_earliest_open().ids)
         message = _(
             "%(employee)s has %(submitted).2f hours waiting for approval and %(draft).2f hours not "
             "submitted on %(order)s up to %(end)s: %(amount)s cannot be billed until approved."
         )
-        labels = {}  # the few period ends, each formatted once
+        label = self._get_date_label()
         findings = []
         for record in self:
-            if record.period_end not in labels:
-                labels[record.period_end] = format_date(self.env, record.period_end)
             # Like the deliverable: the earliest open period takes everything before it too.
             lower = None if record.id in earliest_ids else record.period_start
             upper = record.period_end
@@ -78,7 +68,7 @@ class PsBillingReadiness(models.Model):
                             "submitted": by_state.get("submitted", 0.0),
                             "draft": by_state.get("draft", 0.0),
                             "order": record.sale_order_id.name,
-                            "end": labels[record.period_end],
+                            "end": label(record.period_end),
                             "amount": record._format(amounts[employee]),
                         },
                         amounts[employee],
@@ -165,14 +155,7 @@ class PsBillingReadiness(models.Model):
                 "expected_hours": hours,
                 "missing_hours": max(hours - sum(logged[key].values()), 0.0),
             }
-        # Many findings share their dates and wording: each is looked up once (the language lookup is not free).
-        labels = {}
-
-        def label(day):
-            if day not in labels:
-                labels[day] = format_date(self.env, day)
-            return labels[day]
-
+        label = self._get_date_label()
         message = _(
             "%(employee)s logged on %(project)s lately but is missing %(missing).2f of %(expected).2f hours "
             "from %(start)s to %(end)s: time may be unlogged."
