@@ -424,40 +424,9 @@ class PsBillingReadiness(models.Model):
                     now,
                 )
             )
-        self._write_evaluation(rows)
-        newly_blocked._message_log_batch(
-            {record.id: _("Blocked: %s", "; ".join(blocking_messages[record.id])) for record in newly_blocked}
-        )
-        unblocked._message_log_batch({record.id: _("No longer blocked.") for record in unblocked})
-        newly_blocked._schedule_blocked_activity(blocking_messages)
-        unblocked._close_blocked_activities()
-
-    def _write_evaluation(self, rows):
-        """Write the results of an evaluation in one statement.
-
-        ``rows`` are tuples (id, state, deliverable, blocked, ready, at risk,
-        blocked since, escalated on, evaluated on). One UPDATE for the whole
-        batch keeps an evaluation's query count independent of its size; the
-        ORM would issue one UPDATE per record since the amounts differ.
-        """
-        if not rows:
-            return
-        self.flush_model()
-        values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s::date, %s::date, %s::timestamp)"] * len(rows))
-        self.env.cr.execute(
-            f"""
-            UPDATE ps_billing_readiness AS r
-               SET state = v.state, amount_deliverable = v.deliverable, amount_blocked = v.blocked,
-                   amount_ready = v.ready, amount_at_risk = v.at_risk, blocked_since = v.blocked_since,
-                   escalated_on = v.escalated_on, evaluated_on = v.evaluated_on,
-                   write_uid = %s, write_date = now() at time zone 'UTC'
-              FROM (VALUES {values}) AS v(id, state, deliverable, blocked, ready, at_risk, blocked_since,
-                                          escalated_on, evaluated_on)
-             WHERE r.id = v.id
-            """,  # noqa: S608 -- only placeholders are interpolated
-            [self.env.uid, *(value for row in rows for value in row)],
-        )
-        self.invalidate_recordset(
+        # One UPDATE for the batch: the amounts differ, the ORM would write each record alone.
+        self.env["ps.batch.runner"]._write_rows(
+            self._name,
             [
                 "state",
                 "amount_deliverable",
@@ -467,10 +436,15 @@ class PsBillingReadiness(models.Model):
                 "blocked_since",
                 "escalated_on",
                 "evaluated_on",
-                "write_uid",
-                "write_date",
-            ]
+            ],
+            rows,
         )
+        newly_blocked._message_log_batch(
+            {record.id: _("Blocked: %s", "; ".join(blocking_messages[record.id])) for record in newly_blocked}
+        )
+        unblocked._message_log_batch({record.id: _("No longer blocked.") for record in unblocked})
+        newly_blocked._schedule_blocked_activity(blocking_messages)
+        unblocked._close_blocked_activities()
 
     def _compute_deliverable_amounts(self):
         """Return {record id: value delivered and not yet invoiced} for these records.

@@ -328,41 +328,8 @@ class PsTimesheetCompliance(models.Model):
                 )
             else:
                 vals_list.append({**vals, "scanned_on": now})
-        self._write_values(rows)
-        created = (
-            self.sudo()
-            .with_context(tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True)
-            .create(vals_list)
-        )
-        kept = existing.filtered(lambda record: (record.employee_id.id, record.period_start) in values)
-        return (kept | created).with_env(self.env)
-
-    def _write_values(self, rows):
-        """Write the scanned values in one statement.
-
-        ``rows`` are tuples (id, period end, cutoff, expected, logged,
-        submitted, approved, missing, state, scanned on). The ORM would issue
-        one UPDATE per record since the values differ: a scan's query count
-        would grow with its batch.
-        """
-        if not rows:
-            return
-        self.flush_model()
-        values = ", ".join(["(%s, %s::date, %s::date, %s, %s, %s, %s, %s, %s, %s::timestamp)"] * len(rows))
-        self.env.cr.execute(
-            f"""
-            UPDATE ps_timesheet_compliance AS c
-               SET period_end = v.period_end, cutoff_date = v.cutoff_date, expected_hours = v.expected,
-                   logged_hours = v.logged, submitted_hours = v.submitted, approved_hours = v.approved,
-                   missing_hours = v.missing, state = v.state, scanned_on = v.scanned_on,
-                   write_uid = %s, write_date = now() at time zone 'UTC'
-              FROM (VALUES {values}) AS v(id, period_end, cutoff_date, expected, logged, submitted, approved,
-                                          missing, state, scanned_on)
-             WHERE c.id = v.id
-            """,  # noqa: S608 -- only placeholders are interpolated
-            [self.env.uid, *(value for row in rows for value in row)],
-        )
-        self.invalidate_model(
+        self.env["ps.batch.runner"]._write_rows(
+            self._name,
             [
                 "period_end",
                 "cutoff_date",
@@ -373,10 +340,16 @@ class PsTimesheetCompliance(models.Model):
                 "missing_hours",
                 "state",
                 "scanned_on",
-                "write_uid",
-                "write_date",
-            ]
+            ],
+            rows,
         )
+        created = (
+            self.sudo()
+            .with_context(tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True)
+            .create(vals_list)
+        )
+        kept = existing.filtered(lambda record: (record.employee_id.id, record.period_start) in values)
+        return (kept | created).with_env(self.env)
 
     # ------------------------------------------------------------
     # Business: reminders
