@@ -399,7 +399,7 @@ class TestMilestoneCronFaults(CronFaultMixin, MilestoneBillingCase):
     def _leave_only(self, domain, vals):
         """Take the demo firm's milestones matching ``domain`` out of the way with ``vals``."""
         others = self.Milestone.search(domain) - self.milestones
-        others.with_context(ps_acceptance_write=True).sudo().write(vals)
+        others.sudo().write(vals)
 
     def test_deemed_acceptance_interrupted_resumes_accepting_each_milestone_once(self):
         """Batches of milestones past their deemed-acceptance date (10 days after reaching)."""

@@ -1,15 +1,17 @@
 # Copyright 2026 Billing Control
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import contextvars
 import json
 import logging
 from collections import defaultdict
+from contextlib import contextmanager
 from datetime import timedelta
 
 from markupsafe import Markup, escape
 
 from odoo import Command, _, api, fields, models
 from odoo.addons.ps_billing_readiness.models.ps_billing_model import BILLING_MODELS
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.tools import float_repr
 from odoo.tools.translate import _lt
 
@@ -42,7 +44,34 @@ FIGURE_LABELS = {
     "amount_tax": _lt("Taxes"),
     "amount_total": _lt("Total"),
 }
-NO_RECHECK = "ps_approval_no_recheck"
+# Odoo writes an invoice's lines inside the invoice's own write: the drafts touched are rechecked
+# once, when the outermost write of the request ends (or not at all while posting). The scope
+# lives in a context variable, which no caller of the external API can set, where a context key
+# would be a way around the matrix for anyone.
+_RECHECK_SCOPE = contextvars.ContextVar("ps_approval_recheck_scope", default=None)
+
+
+@contextmanager
+def ps_recheck_scope(moves, skip=False):
+    """Recheck ``moves`` and every draft written inside this scope once it ends; with ``skip``, none.
+    Yields a function that adds more drafts to recheck."""
+    scope = _RECHECK_SCOPE.get()
+
+    def add(more):
+        scope["moves"] |= more
+
+    if scope is not None:
+        add(moves)
+        yield add
+        return
+    scope = {"moves": moves, "skip": skip}
+    token = _RECHECK_SCOPE.set(scope)
+    try:
+        yield add
+    finally:
+        _RECHECK_SCOPE.reset(token)
+    if not skip:
+        scope["moves"]._ps_recheck_material_changes()
 
 
 class AccountMove(models.Model):
@@ -132,15 +161,22 @@ class AccountMove(models.Model):
     # CRUD
     # ------------------------------------------------------------
 
+    @api.model
+    def _get_ps_protected_fields(self):
+        """Return the approval status, its rounds, snapshot and requests: set by the matrix only."""
+        return super()._get_ps_protected_fields() | {
+            "ps_approval_state",
+            "ps_approval_request_ids",
+            "ps_approval_round",
+            "ps_approval_snapshot",
+            "ps_approval_change_note",
+        }
+
     def write(self, vals):
-        if "ps_approval_state" in vals and not self.env.context.get("ps_approval_internal"):
-            raise AccessError(_("The approval status of an invoice changes only through its approvals."))
-        if self.env.context.get(NO_RECHECK) or "state" in vals or not MATERIAL_FIELDS & set(vals):
+        if "state" in vals or not MATERIAL_FIELDS & set(vals):
             return super().write(vals)
-        routed = self._ps_get_routed_drafts()
-        res = super(AccountMove, self.with_context(**{NO_RECHECK: True})).write(vals)
-        routed._ps_recheck_material_changes()
-        return res
+        with ps_recheck_scope(self._ps_get_routed_drafts()):
+            return super().write(vals)
 
     # ------------------------------------------------------------
     # Actions
@@ -196,7 +232,8 @@ class AccountMove(models.Model):
     def _post(self, soft=True):
         self._ps_check_approved_before_post()
         # Posting sets a missing invoice date: that is no edit to send back through the matrix.
-        return super(AccountMove, self.with_context(**{NO_RECHECK: True}))._post(soft)
+        with ps_recheck_scope(self.browse(), skip=True):
+            return super()._post(soft)
 
     def _ps_check_approved_before_post(self):
         """Refuse to post customer drafts whose approval is pending, rejected, or required but not requested."""
@@ -206,6 +243,13 @@ class AccountMove(models.Model):
         problems = []
         for move in drafts.filtered(lambda m: m.ps_approval_state in ("pending", "rejected")):
             problems.append(move._get_ps_post_refusal())
+        # Defence in depth: an approved draft posts only as it was approved, whatever its stored status says.
+        approved = drafts.filtered(lambda m: m.ps_approval_state == "approved")
+        figures = approved.sudo()._get_ps_approval_figures()
+        for move in approved:
+            refusal = move.sudo()._get_ps_approved_mismatch(figures[move.id])
+            if refusal:
+                problems.append(refusal)
         # A straight-through draft is checked again: rules or figures may have changed since.
         unrouted = drafts.filtered(lambda m: m.ps_approval_state == "not_required")
         facts = unrouted.sudo()._get_ps_approval_facts()
@@ -225,6 +269,26 @@ class AccountMove(models.Model):
                 )
         if problems:
             raise UserError("\n".join(problems))
+
+    def _get_ps_approved_mismatch(self, figures):
+        """Return why this approved draft may not be posted as it is (``figures``: its figures now), or False."""
+        self.ensure_one()
+        current = self.ps_approval_request_ids.filtered(lambda r: r.round == self.ps_approval_round)
+        if not self.ps_approval_snapshot or not current or any(r.state != "approved" for r in current):
+            return _(
+                "%(move)s is marked approved, but its approvals of round %(round)s are not all given: "
+                "request approval again.",
+                move=self.display_name,
+                round=self.ps_approval_round,
+            )
+        changes = self._ps_describe_changes(self.ps_approval_snapshot, figures)
+        if changes:
+            return _(
+                "%(move)s changed since it was approved (%(changes)s): request approval again.",
+                move=self.display_name,
+                changes="; ".join(changes),
+            )
+        return False
 
     def _get_ps_post_refusal(self):
         """Return why this draft cannot be posted, naming who is awaited."""
@@ -433,8 +497,8 @@ class AccountMove(models.Model):
         self.modified(fnames)
 
     def _ps_write_approval(self, vals):
-        """Write approval fields, which users cannot write themselves."""
-        return self.sudo().with_context(ps_approval_internal=True, **{NO_RECHECK: True}).write(vals)
+        """Write approval fields, which users cannot write themselves (callers checked the user's right)."""
+        return self.sudo().write(vals)
 
     def _ps_advance_approval(self):
         """Open the next level of these drafts once the current one is approved; approve the finished ones."""
@@ -611,7 +675,7 @@ class AccountMove(models.Model):
 
     def _ps_recheck_material_changes(self):
         """Send back through the matrix the routed drafts whose figures changed since they were routed."""
-        moves = self._ps_get_routed_drafts()
+        moves = self.exists()._ps_get_routed_drafts()
         if not moves:
             return
         figures = moves._get_ps_approval_figures()

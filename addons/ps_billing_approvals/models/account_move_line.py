@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, models
 
-from .account_move import NO_RECHECK
+from .account_move import ps_recheck_scope
 
 # Line fields whose change alters what an approval covers.
 MATERIAL_LINE_FIELDS = frozenset(
@@ -27,24 +27,20 @@ class AccountMoveLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if self.env.context.get(NO_RECHECK):
-            return super().create(vals_list)
-        lines = super(AccountMoveLine, self.with_context(**{NO_RECHECK: True})).create(vals_list)
-        lines.move_id._ps_recheck_material_changes()
-        return lines.with_env(self.env)
+        with ps_recheck_scope(self.env["account.move"]) as recheck_later:
+            lines = super().create(vals_list)
+            recheck_later(lines.move_id)
+        return lines
 
     def write(self, vals):
-        if self.env.context.get(NO_RECHECK) or not MATERIAL_LINE_FIELDS & set(vals):
+        if not MATERIAL_LINE_FIELDS & set(vals):
             return super().write(vals)
-        moves = self.move_id._ps_get_routed_drafts()
-        res = super(AccountMoveLine, self.with_context(**{NO_RECHECK: True})).write(vals)
-        moves._ps_recheck_material_changes()
-        return res
+        moves = self.move_id
+        if vals.get("move_id"):
+            moves |= moves.browse(vals["move_id"])
+        with ps_recheck_scope(moves):
+            return super().write(vals)
 
     def unlink(self):
-        if self.env.context.get(NO_RECHECK):
+        with ps_recheck_scope(self.move_id):
             return super().unlink()
-        moves = self.move_id._ps_get_routed_drafts()
-        res = super(AccountMoveLine, self.with_context(**{NO_RECHECK: True})).unlink()
-        moves._ps_recheck_material_changes()
-        return res

@@ -31,6 +31,7 @@ class PsApprovalRequest(models.Model):
 
     _name = "ps.approval.request"
     _description = "Invoice Approval Request"
+    _inherit = ["ps.protected.mixin"]
     _order = "move_id desc, round desc, level, id"
     _rec_name = "rule_name"
 
@@ -145,6 +146,11 @@ class PsApprovalRequest(models.Model):
     # ------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------
+
+    @api.model
+    def _get_ps_protected_fields(self):
+        """Return every stored field: a request changes only by routing, decision, delegation and escalation."""
+        return super()._get_ps_protected_fields() | self._ps_get_stored_fields_of("ps_billing_approvals")
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_history(self):

@@ -5,6 +5,7 @@ from freezegun import freeze_time
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from ..models.account_move import ps_recheck_scope
 from .common import ApprovalCase
 
 
@@ -60,3 +61,25 @@ class TestApprovalPosting(ApprovalCase):
         move.action_ps_request_approval()
         with self.assertRaises(UserError):
             move.sudo()._post(soft=False)
+
+    def test_post_refused_when_approved_draft_differs_from_what_was_approved(self):
+        """Defence in depth: whatever path changed an approved draft, posting compares it with the approval."""
+        move = self._draft(5000.0, invoice_date="2026-11-10")
+        move.action_ps_request_approval()
+        move.with_user(self.director).action_ps_approve()
+        self.assertEqual(move.ps_approval_state, "approved")
+        # A path that skips the recheck (as posting itself does): the stored status still says approved.
+        with ps_recheck_scope(move, skip=True):
+            move.invoice_line_ids.price_unit = 50000.0
+        self.assertEqual(move.ps_approval_state, "approved")
+        with self.assertRaisesRegex(UserError, "changed since it was approved .*Untaxed amount: 5000.00 → 50000.00"):
+            move.with_user(self.controller).action_post()
+        self.assertEqual(move.state, "draft")
+
+    def test_post_refused_when_approved_status_has_no_approvals_behind_it(self):
+        move = self._draft(5000.0, invoice_date="2026-11-10")
+        move.action_ps_request_approval()
+        move.sudo().write({"ps_approval_state": "approved"})
+        with self.assertRaisesRegex(UserError, "approvals of round 1 are not all given"):
+            move.with_user(self.controller).action_post()
+        self.assertEqual(move.state, "draft")

@@ -1,3 +1,4 @@
+from . import ps_protected_mixin
 from . import ps_batch_runner
 from . import account_analytic_line
 from . import account_move

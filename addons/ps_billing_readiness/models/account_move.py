@@ -9,7 +9,8 @@ CUSTOMER_MOVE_TYPES = ("out_invoice", "out_refund")
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _name = "account.move"
+    _inherit = ["ps.protected.mixin", "account.move"]
 
     ps_readiness_id = fields.Many2one(
         "ps.billing.readiness", "Billing Readiness", readonly=True, copy=False, index="btree_not_null"
@@ -36,6 +37,18 @@ class AccountMove(models.Model):
         readonly=True,
         copy=False,
     )
+
+    @api.model
+    def _get_ps_protected_fields(self):
+        """Return the readiness link and the figures the approval matrix reads (cost, margin, flags)."""
+        return super()._get_ps_protected_fields() | {
+            "ps_readiness_id",
+            "ps_readiness_override_reason",
+            "ps_expected_amount",
+            "ps_cost_amount",
+            "ps_margin_percent",
+            "ps_exception_flag_ids",
+        }
 
     @api.depends("move_type", "amount_untaxed_signed", "timesheet_ids.amount", "invoice_line_ids.sale_line_ids")
     def _compute_ps_margin(self):

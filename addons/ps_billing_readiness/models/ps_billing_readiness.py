@@ -26,7 +26,7 @@ class PsBillingReadiness(models.Model):
 
     _name = "ps.billing.readiness"
     _description = "Billing Readiness"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["ps.protected.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "period_start desc, id desc"
     _check_company_auto = True
 
@@ -151,6 +151,32 @@ class PsBillingReadiness(models.Model):
     # ------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------
+
+    @api.model
+    def _get_ps_protected_fields(self):
+        """Return every stored field the engine sets: only the owner is assigned by people."""
+        return super()._get_ps_protected_fields() | {
+            "name",
+            "sale_order_id",
+            "project_id",
+            "partner_id",
+            "company_id",
+            "currency_id",
+            "billing_model",
+            "period_start",
+            "period_end",
+            "cutoff_date",
+            "state",
+            "finding_ids",
+            "blocked_since",
+            "escalated_on",
+            "evaluated_on",
+            "invoice_id",
+            "amount_deliverable",
+            "amount_ready",
+            "amount_blocked",
+            "amount_at_risk",
+        }
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_invoiced(self):
@@ -869,15 +895,15 @@ class PsBillingReadiness(models.Model):
                 line = other_lines.browse(line_id)
                 if quantity < line.qty_to_invoice:
                     line.qty_to_invoice = quantity
-            # The links are set when Odoo creates each invoice (sale.order._prepare_invoice).
-            link_vals = {
-                record.sale_order_id.id: record._prepare_invoice_link_vals(override_reason) for record in batch
-            }
-            drafted = orders.with_context(
-                timesheet_end_date=period_end, ps_invoice_link_vals=link_vals
-            )._create_invoices(grouped=True, final=False)
+            drafted = orders.with_context(timesheet_end_date=period_end)._create_invoices(grouped=True, final=False)
+            # grouped=True: one draft per engagement, found back through the sales lines it bills.
+            record_by_order = {record.sale_order_id.id: record for record in batch}
             for move in drafted:
-                move.ps_readiness_id.write({"invoice_id": move.id, "state": "invoiced", "blocked_since": False})
+                record = record_by_order.get(move.line_ids.sale_line_ids.order_id[:1].id)
+                if not record:
+                    continue
+                move.sudo().write(record._prepare_invoice_link_vals(override_reason))
+                record.sudo().write({"invoice_id": move.id, "state": "invoiced", "blocked_since": False})
             missing = batch.filtered(lambda r: not r.invoice_id)
             if missing:
                 raise UserError(

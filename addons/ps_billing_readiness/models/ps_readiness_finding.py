@@ -11,6 +11,7 @@ class PsReadinessFinding(models.Model):
 
     _name = "ps.readiness.finding"
     _description = "Readiness Finding"
+    _inherit = ["ps.protected.mixin"]
     _order = "severity, amount_at_risk desc, id"
 
     readiness_id = fields.Many2one("ps.billing.readiness", required=True, ondelete="cascade", index=True)
@@ -41,6 +42,23 @@ class PsReadinessFinding(models.Model):
             names.update({(model, record.id): record.display_name for record in records.sudo()})
         for finding in self:
             finding.res_name = names.get((finding.res_model, finding.res_id), False)
+
+    @api.model
+    def _get_ps_protected_fields(self):
+        """Return every stored field: findings are the result of an evaluation, never edited."""
+        return super()._get_ps_protected_fields() | {
+            "readiness_id",
+            "check_id",
+            "check_code",
+            "severity",
+            "message",
+            "amount_at_risk",
+            "res_model",
+            "res_id",
+            "sale_order_id",
+            "owner_id",
+            "company_id",
+        }
 
     @api.model
     def _replace_findings(self, readiness, vals_list):

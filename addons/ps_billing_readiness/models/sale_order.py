@@ -17,7 +17,8 @@ GROUP_FINANCE_CONTROLLER = "ps_billing_readiness.group_finance_controller"
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    _name = "sale.order"
+    _inherit = ["ps.protected.mixin", "sale.order"]
 
     # Engagement billing terms
     ps_billing_model = fields.Selection(
@@ -108,6 +109,18 @@ class SaleOrder(models.Model):
     # CRUD
     # ------------------------------------------------------------
 
+    @api.model
+    def _get_ps_protected_fields(self):
+        """Return finance's confirmation of the terms and the engine's bookkeeping of the engagement."""
+        return super()._get_ps_protected_fields() | {
+            "ps_terms_confirmed",
+            "ps_terms_confirmed_by_id",
+            "ps_terms_confirmed_on",
+            "ps_readiness_ids",
+            "ps_readiness_dirty",
+            "ps_readiness_evaluated_on",
+        }
+
     def write(self, vals):
         terms_changed = set(vals) & set(self._get_ps_terms_fields())
         if terms_changed and "ps_terms_confirmed" not in vals:
@@ -127,8 +140,6 @@ class SaleOrder(models.Model):
         vals = super()._prepare_invoice()
         if self.ps_client_po_ref:
             vals["ref"] = self.ps_client_po_ref
-        # Drafts of the readiness engine carry their link to the readiness record.
-        vals.update(self.env.context.get("ps_invoice_link_vals", {}).get(self.id, {}))
         return vals
 
     # ------------------------------------------------------------

@@ -25,7 +25,7 @@ ACCEPTANCE_STATES = [
 
 class ProjectMilestone(models.Model):
     _name = "project.milestone"
-    _inherit = ["project.milestone", "mail.activity.mixin"]
+    _inherit = ["ps.protected.mixin", "project.milestone", "mail.activity.mixin"]
 
     ps_acceptance_required = fields.Boolean(
         related="sale_line_id.order_id.ps_milestone_acceptance_required",
@@ -83,6 +83,12 @@ class ProjectMilestone(models.Model):
     ps_reject_reason = fields.Text("Rejection Reason", readonly=True, copy=False, tracking=True)
     ps_escalated_on = fields.Date("Escalated On", readonly=True, copy=False)
     ps_evidence_count = fields.Integer("Evidence", compute="_compute_ps_evidence_count")
+    ps_can_open = fields.Boolean(
+        "Can Open",
+        compute="_compute_ps_can_open",
+        search="_search_ps_can_open",
+        help="The current user may read the sales line (and so the engagement) this milestone bills.",
+    )
     ps_can_accept = fields.Boolean(compute="_compute_ps_can_decide")
     ps_cannot_accept_reason = fields.Char(compute="_compute_ps_can_decide")
 
@@ -117,6 +123,20 @@ class ProjectMilestone(models.Model):
             milestone.ps_evidence_count = counts.get(milestone.id, 0)
 
     @api.depends_context("uid")
+    def _compute_ps_can_open(self):
+        readable = self.env["sale.order.line"].search([("id", "in", self.sale_line_id.ids)])
+        for milestone in self:
+            milestone.ps_can_open = bool(milestone.sale_line_id) and milestone.sale_line_id in readable
+
+    def _search_ps_can_open(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Unsupported search on whether you can open a milestone."))
+        # The sales lines the user may read, with their record rules: what opening the milestone reads.
+        readable_lines = self.env["sale.order.line"]._search([])
+        domain = [("sale_line_id", "in", readable_lines)]
+        return domain if (operator == "=") == value else ["!", *domain]
+
+    @api.depends_context("uid")
     @api.depends("ps_acceptance_state", "project_id.user_id")
     def _compute_ps_can_decide(self):
         for milestone in self:
@@ -129,9 +149,6 @@ class ProjectMilestone(models.Model):
     # ------------------------------------------------------------
 
     def write(self, vals):
-        protected = set(vals) & set(self._ps_get_protected_acceptance_fields())
-        if protected and not self.env.context.get("ps_acceptance_write"):
-            raise UserError(_("Acceptance is recorded with the Accept, Reject and Resubmit actions, not edited."))
         if "is_reached" in vals and not vals["is_reached"]:
             unreached = self.filtered(lambda m: m.is_reached and m.ps_acceptance_state != "pending")
             unreached._ps_check_acceptance_undoable()
@@ -208,9 +225,9 @@ class ProjectMilestone(models.Model):
     # ------------------------------------------------------------
 
     @api.model
-    def _ps_get_protected_acceptance_fields(self):
-        """Return the fields that only the acceptance transitions may write."""
-        return [
+    def _get_ps_protected_fields(self):
+        """Return the fields that only the acceptance transitions (Accept, Reject, Resubmit) write."""
+        return super()._get_ps_protected_fields() | {
             "ps_acceptance_state",
             "ps_awaiting_since",
             "ps_accepted_on",
@@ -221,7 +238,8 @@ class ProjectMilestone(models.Model):
             "ps_deemed_accepted",
             "ps_reject_reason",
             "ps_escalated_on",
-        ]
+            "ps_deemed_acceptance_date",
+        }
 
     def _ps_is_manager(self):
         """Return whether the current user may record a decision on this milestone."""
@@ -336,7 +354,7 @@ class ProjectMilestone(models.Model):
     # ------------------------------------------------------------
 
     def _ps_write_acceptance(self, vals):
-        milestones = self.with_context(ps_acceptance_write=True).sudo()
+        milestones = self.sudo()
         milestones.write(vals)
         # The delivered quantities of the sales lines follow the acceptance: recompute
         # them now, as superuser, rather than at a later flush in the (portal) user's env.

@@ -26,7 +26,7 @@ MIN_HISTORY_DAYS = 5
 
 class AccountAnalyticLine(models.Model):
     _name = "account.analytic.line"
-    _inherit = ["account.analytic.line", "mail.thread"]
+    _inherit = ["ps.protected.mixin", "account.analytic.line", "mail.thread"]
 
     ps_state = fields.Selection(
         PS_STATES,
@@ -158,12 +158,13 @@ class AccountAnalyticLine(models.Model):
     # CRUD
     # ------------------------------------------------------------
 
+    @api.model
+    def _get_ps_protected_fields(self):
+        """Return the approval fields: set by Submit, Approve, Reject and Reset only."""
+        return super()._get_ps_protected_fields() | set(STATE_FIELDS)
+
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su and any(set(vals) & set(STATE_FIELDS) - {"ps_state"} for vals in vals_list):
-            raise AccessError(_("The approval of a timesheet is set by Submit, Approve, Reject and Reset only."))
-        if not self.env.su and any(vals.get("ps_state", "draft") != "draft" for vals in vals_list):
-            raise AccessError(_("A new timesheet line starts as a draft."))
         # A timesheet is no discussion thread: logging it must not cost a message and a follower.
         lines = super(
             AccountAnalyticLine, self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
@@ -171,8 +172,6 @@ class AccountAnalyticLine(models.Model):
         return lines.with_env(self.env)
 
     def write(self, vals):
-        if not self.env.su and set(vals) & set(STATE_FIELDS):
-            raise AccessError(_("The approval of a timesheet is set by Submit, Approve, Reject and Reset only."))
         locked_fields = set(vals) & set(self._get_ps_locked_fields())
         back_to_draft = self.browse()
         if locked_fields and not self._ps_unlocked():

@@ -23,7 +23,7 @@ class PsTimesheetCompliance(models.Model):
 
     _name = "ps.timesheet.compliance"
     _description = "Timesheet Compliance"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["ps.protected.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "period_start desc, employee_id"
     _check_company_auto = True
 
@@ -85,6 +85,11 @@ class PsTimesheetCompliance(models.Model):
     def _compute_manager_user_id(self):
         for record in self:
             record.manager_user_id = record.employee_id.parent_id.user_id
+
+    @api.model
+    def _get_ps_protected_fields(self):
+        """Return every stored field of the scan: hours and states are computed, never entered."""
+        return super()._get_ps_protected_fields() | self._ps_get_stored_fields_of("ps_timesheet_compliance")
 
     # ------------------------------------------------------------
     # Actions

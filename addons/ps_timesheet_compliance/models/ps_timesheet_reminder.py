@@ -25,6 +25,7 @@ class PsTimesheetReminder(models.Model):
     """
 
     _name = "ps.timesheet.reminder"
+    _inherit = ["ps.protected.mixin"]
     _description = "Timesheet Reminder Sent"
     _order = "sent_on desc, id desc"
 
@@ -54,6 +55,11 @@ class PsTimesheetReminder(models.Model):
             "This reminder was already sent for this employee and period.",
         ),
     ]
+
+    @api.model
+    def _get_ps_protected_fields(self):
+        """Return every stored field: a reminder is the record that it was sent, never edited."""
+        return super()._get_ps_protected_fields() | self._ps_get_stored_fields_of("ps_timesheet_compliance")
 
     @api.model
     def _filter_not_sent(self, kind, records, recipient):
