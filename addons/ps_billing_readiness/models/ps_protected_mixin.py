@@ -68,7 +68,9 @@ class PsProtectedMixin(models.AbstractModel):
         keys = {f"default_{name}" for name in protected}
         if not keys & set(self.env.context):
             return self
-        return self.with_context({key: value for key, value in self.env.context.items() if key not in keys})
+        return self.with_env(
+            self.env(context={key: value for key, value in self.env.context.items() if key not in keys})
+        )
 
     def _ps_check_protected_create(self, protected, vals_list):
         """Refuse new records born with a protected field set to anything but its neutral value."""
@@ -77,10 +79,7 @@ class PsProtectedMixin(models.AbstractModel):
             return
         neutral = self.default_get(list(given))
         forbidden = {
-            name
-            for vals in vals_list
-            for name in given & set(vals)
-            if vals[name] and vals[name] != neutral.get(name)
+            name for vals in vals_list for name in given & set(vals) if vals[name] and vals[name] != neutral.get(name)
         }
         if forbidden:
             raise AccessError(self._ps_protected_error(forbidden))

@@ -132,10 +132,13 @@ class TestMilestoneAcceptance(MilestoneBillingCase):
     # protected fields and undo ----------------------------------------------------
     def test_acceptance_cannot_be_written_directly(self):
         milestone = self._reach(self.milestone_design)
-        with self.assertRaisesRegex(UserError, "not edited"):
+        with self.assertRaisesRegex(AccessError, "change only through Billing Control's own actions"):
             milestone.with_user(self.project_manager).write({"ps_acceptance_state": "accepted"})
-        with self.assertRaisesRegex(UserError, "not edited"):
-            milestone.write({"ps_accepted_by_name": "Somebody"})
+        admin = self.env.ref("base.user_admin")
+        with self.assertRaisesRegex(AccessError, "change only through Billing Control's own actions"):
+            milestone.with_user(admin).with_context(ps_acceptance_write=True).write({"ps_accepted_by_name": "Somebody"})
+        self.assertEqual(milestone.ps_acceptance_state, "awaiting")
+        self.assertFalse(milestone.ps_accepted_by_name)
 
     def test_unreaching_uninvoiced_accepted_milestone_returns_to_pending(self):
         milestone = self._reach(self.milestone_design)
