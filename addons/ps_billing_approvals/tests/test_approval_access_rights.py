@@ -40,13 +40,15 @@ class TestApprovalAccessRights(ApprovalCase):
         as_manager.action_ps_approve("Hours match the plan")
         self.assertEqual(move.ps_approval_state, "approved")
 
-    def test_plain_user_approver_reads_invoice_and_its_sale_order(self):
+    def test_consultant_approver_reads_invoice_and_its_sale_order(self):
+        """Approvers hold a Billing Control role: the approver rules apply to the suite's roles only."""
+        approver = new_test_user(self.env, login="bc_approver", name="Abe Approver", groups=GROUP_CONSULTANT)
         move = self._invoice_engagement()
-        order = self.engagement.with_user(self.employee_user)
+        order = self.engagement.with_user(approver)
         with self.assertRaises(AccessError):
             order.read(["name"])
-        self._routed_to(self.employee_user, move)
-        move.with_user(self.employee_user).read(["name", "amount_total", "partner_id"])
+        self._routed_to(approver, move)
+        move.with_user(approver).read(["name", "amount_total", "partner_id"])
         self.assertEqual(order.read(["name"])[0]["name"], self.engagement.name)
         order.order_line.read(["name", "qty_delivered"])
 
