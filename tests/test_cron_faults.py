@@ -119,7 +119,9 @@ class TestReadinessCronFaults(CronFaultMixin, BillingControlCase):
             def evaluated():
                 return len(self.orders.filtered(lambda order: order.ps_readiness_evaluated_on == self.today))
 
-            self._run_through_power_cut(self.Readiness._cron_evaluate_readiness, progress=evaluated)
+            self._run_through_power_cut(
+                lambda limit=200: self.Readiness._evaluate_stale(self.today, limit)[0], progress=evaluated
+            )
 
         self.assertEqual(evaluated(), 3, "every engagement is evaluated")
         records = self._readiness()
@@ -154,7 +156,7 @@ class TestReadinessCronFaults(CronFaultMixin, BillingControlCase):
             (others - october).write({"state": "not_ready"})
 
             self._run_through_power_cut(
-                self.Readiness._cron_create_invoice_drafts,
+                lambda limit=200: self.Readiness._draft_due_periods(self.today, limit)[0],
                 progress=lambda: len(october.filtered("invoice_id")),
             )
 
@@ -187,7 +189,7 @@ class TestReadinessCronFaults(CronFaultMixin, BillingControlCase):
             others.write({"escalated_on": escalation_day})
 
             self._run_through_power_cut(
-                self.Readiness._cron_escalate_blocked,
+                lambda limit=200: self.Readiness._escalate_blocked_periods(escalation_day, limit)[0],
                 progress=lambda: len(records.filtered("escalated_on")),
             )
 

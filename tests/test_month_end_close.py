@@ -34,11 +34,9 @@ CRON_ORDER = (
     "ps_timesheet_compliance.ir_cron_remind_consultants",
     "ps_timesheet_compliance.ir_cron_escalate_to_managers",
     "ps_timesheet_compliance.ir_cron_remind_approvers",
-    "ps_milestone_billing.ir_cron_deemed_acceptance",
     "ps_milestone_billing.ir_cron_escalate_awaiting_acceptance",
+    # Deemed acceptance, evaluation, drafting and escalation, in that order, in one run.
     "ps_billing_readiness.ir_cron_evaluate_readiness",
-    "ps_billing_readiness.ir_cron_create_invoice_drafts",
-    "ps_billing_readiness.ir_cron_escalate_blocked",
     "ps_billing_approvals.ir_cron_ps_approval_remind_escalate",
 )
 

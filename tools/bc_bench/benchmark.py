@@ -337,7 +337,9 @@ class Benchmark:
         Readiness._evaluate_orders(self.orders, self.day)
         domain = [("sale_order_id", "in", self.orders.ids), ("state", "=", "ready"), ("invoice_id", "=", False)]
         due = Readiness.search(domain + [("cutoff_date", "<", self.day)])
-        return due or Readiness.search(domain)
+        ready = due or Readiness.search(domain)
+        # As the billing run: a period that an earlier blocked one of its engagement holds back waits.
+        return ready - ready._get_held_by_earlier()
 
     def _draft_with_engine(self, ready):
         return ready._create_invoice_drafts()
@@ -345,9 +347,14 @@ class Benchmark:
     def _draft_with_wizard(self, ready):
         env = self.env
         moves = env["account.move"]
-        by_end = defaultdict(lambda: env["sale.order"])
+        # One draft per engagement up to its latest ready period, as the engine drafts.
+        last_end = {}
         for record in ready:
-            by_end[record.period_end] |= record.sale_order_id
+            order = record.sale_order_id
+            last_end[order] = max(last_end.get(order, record.period_end), record.period_end)
+        by_end = defaultdict(lambda: env["sale.order"])
+        for order, period_end in last_end.items():
+            by_end[period_end] |= order
         for period_end, orders in by_end.items():
             wizard = (
                 env["sale.advance.payment.inv"]

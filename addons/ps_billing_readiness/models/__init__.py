@@ -1,4 +1,5 @@
 from . import ps_protected_mixin
+from . import ps_readiness_watch_mixin
 from . import ps_batch_runner
 from . import account_analytic_line
 from . import account_move

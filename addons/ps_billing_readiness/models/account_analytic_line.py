@@ -4,10 +4,10 @@ from odoo import models
 
 
 class AccountAnalyticLine(models.Model):
-    _inherit = "account.analytic.line"
+    _name = "account.analytic.line"
+    _inherit = ["ps.readiness.watch.mixin", "account.analytic.line"]
 
-    def _ps_mark_readiness_dirty(self):
-        """Flag the engagements of these timesheet lines for re-evaluation (automation rule)."""
+    def _ps_get_readiness_orders(self):
+        """The engagements of these timesheet lines: their sales line's and their project's."""
         timesheets = self.sudo().filtered("project_id")
-        orders = timesheets.so_line.order_id | timesheets.project_id.sale_order_id
-        orders._ps_mark_readiness_dirty()
+        return (timesheets.so_line.order_id | timesheets.project_id.sale_order_id).with_env(self.env)

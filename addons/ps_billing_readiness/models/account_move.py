@@ -10,7 +10,7 @@ CUSTOMER_MOVE_TYPES = ("out_invoice", "out_refund")
 
 class AccountMove(models.Model):
     _name = "account.move"
-    _inherit = ["ps.protected.mixin", "account.move"]
+    _inherit = ["ps.protected.mixin", "ps.readiness.watch.mixin", "account.move"]
 
     ps_readiness_id = fields.Many2one(
         "ps.billing.readiness", "Billing Readiness", readonly=True, copy=False, index="btree_not_null"
@@ -49,6 +49,12 @@ class AccountMove(models.Model):
             "ps_margin_percent",
             "ps_exception_flag_ids",
         }
+
+    def _ps_get_readiness_orders(self):
+        """The engagements these customer invoices bill (their drafts count as stale drafts, their
+        posting and cancelling change what is left to invoice); modules add other moves."""
+        moves = self.sudo().filtered(lambda move: move.move_type in CUSTOMER_MOVE_TYPES)
+        return moves.line_ids.sale_line_ids.order_id.with_env(self.env)
 
     @api.depends("move_type", "amount_untaxed_signed", "timesheet_ids.amount", "invoice_line_ids.sale_line_ids")
     def _compute_ps_margin(self):

@@ -4,10 +4,11 @@ from odoo import models
 
 
 class HrExpense(models.Model):
-    _inherit = "hr.expense"
+    _name = "hr.expense"
+    _inherit = ["ps.readiness.watch.mixin", "hr.expense"]
 
-    def _ps_mark_readiness_dirty(self):
-        """Flag the engagements of these expenses for re-evaluation (automation rule)."""
+    def _ps_get_readiness_orders(self):
+        """The engagements of these expenses: the one they re-invoice, and those of the projects they are charged to."""
         expenses = self.sudo()
         orders = expenses.sale_order_id
         accounts = {
@@ -20,4 +21,4 @@ class HrExpense(models.Model):
             orders |= (
                 self.env["project.project"].sudo().search([("analytic_account_id", "in", list(accounts))]).sale_order_id
             )
-        orders._ps_mark_readiness_dirty()
+        return orders.with_env(self.env)

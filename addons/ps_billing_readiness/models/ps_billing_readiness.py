@@ -1,11 +1,13 @@
 # Copyright 2026 Billing Control
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
 import time
 from collections import defaultdict
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 from markupsafe import escape
+from psycopg2 import errors
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -14,6 +16,8 @@ from odoo.tools import float_compare, float_is_zero, format_amount, format_date,
 
 GROUP_FINANCE_CONTROLLER = "ps_billing_readiness.group_finance_controller"
 CRON_BATCH = 200
+
+_logger = logging.getLogger(__name__)
 
 
 class PsBillingReadiness(models.Model):
@@ -197,11 +201,18 @@ class PsBillingReadiness(models.Model):
     def action_create_invoice_draft(self):
         """Create the invoice draft of ready periods whose cutoff has passed."""
         is_controller = self.env.user.has_group(GROUP_FINANCE_CONTROLLER)
-        for record in self:
+        # The earlier ready periods of the same engagements go with them: their draft bills them too.
+        last_end = {
+            order: max(periods.mapped("period_end")) for order, periods in self.grouped("sale_order_id").items()
+        }
+        records = self | self.search(
+            [("sale_order_id", "in", self.sale_order_id.ids), ("state", "=", "ready"), ("invoice_id", "=", False)]
+        ).filtered(lambda r: r.period_end < last_end[r.sale_order_id])
+        for record in records:
             reason = record._get_cannot_draft_reason(is_controller)
             if reason:
                 raise UserError(reason)
-        moves = self.sudo()._create_invoice_drafts()
+        moves = records.sudo()._create_invoice_drafts()
         if len(moves) == 1:
             return {
                 "type": "ir.actions.act_window",
@@ -346,6 +357,7 @@ class PsBillingReadiness(models.Model):
         records = Readiness._get_or_create_for_orders(orders.sudo(), day)
         records._evaluate(day)
         orders.sudo().write({"ps_readiness_dirty": False, "ps_readiness_evaluated_on": day})
+        orders._ps_forget_readiness_marks()
         return records.with_env(self.env)
 
     def _evaluate(self, day=None):
@@ -878,14 +890,26 @@ class PsBillingReadiness(models.Model):
                 raise UserError(_("Draft anyway is for blocked periods; this one can be drafted normally."))
 
     def _create_invoice_drafts(self, override_reason=None):
-        """Create one invoice draft per record through Odoo's invoicing and link them; return the drafts.
+        """Create the invoice drafts of these records through Odoo's invoicing and link them; return the drafts.
 
-        Records sharing a period end are drafted by one call of ``_create_invoices``
-        (one invoice per engagement), as Odoo's own invoicing wizard does.
+        One draft per engagement, billing what was delivered up to the end of the latest
+        of its periods among these records: the earlier ones are invoiced by the same
+        draft (after a long block the backlog reaches one invoice, and Odoo never finds
+        a period emptied by the one drafted before it). An earlier open period of the
+        engagement with something to bill must be among them: a draft of a later period
+        would bill it too. Engagements whose drafts end on the same day are drafted by
+        one call of ``_create_invoices``, as Odoo's own invoicing wizard does.
         """
         records = self.filtered(lambda r: not r.invoice_id)
+        records._check_earlier_periods_included()
+        by_order = records.grouped("sale_order_id")
+        latest_by_end = defaultdict(lambda: self.browse())
+        for order_records in by_order.values():
+            latest = order_records.sorted("period_end")[-1]
+            latest_by_end[latest.period_end] |= latest
         moves = self.env["account.move"]
-        for period_end, batch in records.grouped("period_end").items():
+        for period_end in sorted(latest_by_end):
+            batch = latest_by_end[period_end]
             orders = batch.sale_order_id
             lines = orders.order_line.filtered(lambda line: not line.display_type)
             lines._recompute_qty_to_invoice(None, period_end)
@@ -897,13 +921,13 @@ class PsBillingReadiness(models.Model):
                     line.qty_to_invoice = quantity
             drafted = orders.with_context(timesheet_end_date=period_end)._create_invoices(grouped=True, final=False)
             # grouped=True: one draft per engagement, found back through the sales lines it bills.
-            record_by_order = {record.sale_order_id.id: record for record in batch}
             for move in drafted:
-                record = record_by_order.get(move.line_ids.sale_line_ids.order_id[:1].id)
-                if not record:
+                order = move.line_ids.sale_line_ids.order_id[:1]
+                covered = by_order.get(order)
+                if not covered:
                     continue
-                move.sudo().write(record._prepare_invoice_link_vals(override_reason))
-                record.sudo().write({"invoice_id": move.id, "state": "invoiced", "blocked_since": False})
+                move.sudo().write(covered._prepare_invoice_link_vals(override_reason))
+                covered.sudo().write({"invoice_id": move.id, "state": "invoiced", "blocked_since": False})
             missing = batch.filtered(lambda r: not r.invoice_id)
             if missing:
                 raise UserError(
@@ -916,6 +940,18 @@ class PsBillingReadiness(models.Model):
         if moves:
             self._on_invoice_drafted(moves)
         return moves
+
+    def _check_earlier_periods_included(self):
+        """Refuse to draft a period while an earlier one of its engagement, with something to bill, stays open."""
+        held = self._get_held_by_earlier()
+        if held:
+            raise UserError(
+                _(
+                    "An earlier period of %s is still open with something to bill: draft it first, or together "
+                    "with this one (its draft would bill the earlier period too).",
+                    ", ".join(held.sale_order_id.mapped("name")),
+                )
+            )
 
     def _create_invoice_draft(self, override_reason=None):
         """Create the invoice draft of this record; return it."""
@@ -936,15 +972,21 @@ class PsBillingReadiness(models.Model):
                 {record.id: _("Invoice draft %s created for this period.", record.invoice_id.name) for record in self}
             )
         self.invoice_id._message_log_batch(
-            {record.invoice_id.id: _("Drafted from the billing readiness of %s.", record.name) for record in self}
+            {
+                move.id: _(
+                    "Drafted from the billing readiness of %s.", ", ".join(periods.sorted("period_end").mapped("name"))
+                )
+                for move, periods in self.grouped("invoice_id").items()
+            }
         )
 
     def _prepare_invoice_link_vals(self, override_reason=None):
-        """Return the values written on the new invoice draft to link it to this record."""
+        """Return the values written on the new invoice draft of these periods of one engagement
+        to link it to the latest of them."""
         return {
-            "ps_readiness_id": self.id,
+            "ps_readiness_id": self.sorted("period_end")[-1:].id,
             "ps_readiness_override_reason": override_reason or False,
-            "ps_expected_amount": self.amount_deliverable,
+            "ps_expected_amount": sum(self.mapped("amount_deliverable")),
         }
 
     def _on_invoice_drafted(self, moves):
@@ -1024,12 +1066,37 @@ class PsBillingReadiness(models.Model):
     # ------------------------------------------------------------
 
     @api.model
-    def _cron_evaluate_readiness(self, limit=CRON_BATCH):
-        """Evaluate confirmed engagements in batches, the ones marked outdated first."""
+    def _cron_billing_run(self, limit=CRON_BATCH):
+        """The billing run: one scheduled action whose steps run in this order, whatever the cron thread does.
+
+        1. ``_ps_before_billing_run``: modules bring what the checks read up to date
+           (the milestones' deemed acceptance);
+        2. ``_evaluate_stale``: the engagements marked outdated or evaluated before today;
+        3. ``_draft_due_periods``: the ready periods past their cutoff, each engagement
+           locked and re-evaluated first if it went stale since;
+        4. ``_escalate_blocked_periods``: what stays blocked too long.
+
+        A change that a check reads marks its engagement and calls the run again, so a
+        finding appears and disappears the same day. Each step works in batches of
+        ``limit``; the run calls itself again while work remains. Returns {step: count}.
+        """
         today = fields.Date.context_today(self)
-        Order = self.env["sale.order"]
-        # Engagements already evaluated today are done: a rerun or a resume skips them.
-        domain = [
+        self._ps_before_billing_run(today, limit)
+        evaluated, more_stale = self._evaluate_stale(today, limit)
+        drafted, more_due = self._draft_due_periods(today, limit)
+        escalated, more_blocked = self._escalate_blocked_periods(today, limit)
+        if more_stale or more_due or more_blocked:
+            self.env.ref("ps_billing_readiness.ir_cron_evaluate_readiness")._trigger()
+        return {"evaluated": evaluated, "drafted": drafted, "escalated": escalated}
+
+    @api.model
+    def _ps_before_billing_run(self, today, limit):
+        """Hook: bring the inputs of the checks up to date before the evaluation (extend with super())."""
+        return None
+
+    @api.model
+    def _get_stale_domain(self, today):
+        return [
             ("state", "=", "sale"),
             ("ps_has_services", "=", True),
             "|",
@@ -1038,9 +1105,16 @@ class PsBillingReadiness(models.Model):
             ("ps_readiness_evaluated_on", "=", False),
             ("ps_readiness_evaluated_on", "<", today),
         ]
+
+    @api.model
+    def _evaluate_stale(self, today, limit=CRON_BATCH):
+        """Evaluate a batch of the engagements marked outdated or not evaluated today, the marked first.
+        Return (how many, whether more remain)."""
+        Order = self.env["sale.order"]
+        domain = self._get_stale_domain(today)
         orders = Order.search(domain, order="ps_readiness_dirty desc, id", limit=limit)
         if not orders:
-            return 0
+            return 0, False
         self.env["ps.batch.runner"]._run_batch(
             orders,
             lambda batch: self._evaluate_orders(batch, today),
@@ -1048,34 +1122,72 @@ class PsBillingReadiness(models.Model):
             on_failure=lambda order, error: self._on_evaluation_failure(order, today, error),
         )
         self.env["ps.batch.runner"]._commit_between_batches()
-        if Order.search_count(domain, limit=1):
-            self.env.ref("ps_billing_readiness.ir_cron_evaluate_readiness")._trigger()
-        return len(orders)
+        return len(orders), bool(Order.search_count(domain, limit=1))
 
     @api.model
-    def _cron_create_invoice_drafts(self, limit=CRON_BATCH):
-        """Draft the ready periods whose cutoff has passed, once each."""
-        domain = [
-            ("state", "=", "ready"),
-            ("invoice_id", "=", False),
-            ("cutoff_date", "<", fields.Date.context_today(self)),
-        ]
-        records = self.search(domain, limit=limit, order="cutoff_date, id")
+    def _get_due_domain(self, today):
+        """Ready periods past their cutoff (``_draft_fresh`` re-evaluates those gone stale)."""
+        return [("state", "=", "ready"), ("invoice_id", "=", False), ("cutoff_date", "<", today)]
+
+    @api.model
+    def _draft_due_periods(self, today, limit=CRON_BATCH):
+        """Draft a batch of the due periods, the oldest first; return (how many, whether more remain).
+
+        A period held by an earlier one of its engagement that cannot be drafted (blocked,
+        or not due) waits: its draft would bill the earlier period too.
+        """
+        domain = self._get_due_domain(today)
+        candidates = self.search(domain, order="cutoff_date, id")
+        held = candidates._get_held_by_earlier()
+        records = (candidates - held)[:limit]
         self.env["ps.batch.runner"]._run_batch(
             records,
-            lambda batch: batch._create_invoice_drafts(),
+            lambda batch: batch._draft_fresh(today),
             "draft the invoice of",
             on_failure=lambda record, error: record._on_drafting_failure(error),
         )
         self.env["ps.batch.runner"]._commit_between_batches()
-        if self.search_count(domain, limit=1):
-            self.env.ref("ps_billing_readiness.ir_cron_create_invoice_drafts")._trigger()
-        return len(records)
+        return len(records.filtered("invoice_id")), len(candidates - held) > limit
+
+    def _get_held_by_earlier(self):
+        """Return those of these records that an earlier open period of their engagement, with something
+        to bill and not among them, holds back."""
+        earlier = self.search(
+            [
+                ("sale_order_id", "in", self.sale_order_id.ids),
+                ("state", "in", ("ready", "blocked")),
+                ("invoice_id", "=", False),
+                ("id", "not in", self.ids),
+            ]
+        )
+        first_open = {}
+        for record in earlier:
+            order = record.sale_order_id
+            first_open[order] = min(first_open.get(order, record.period_end), record.period_end)
+        return self.filtered(lambda r: r.sale_order_id in first_open and first_open[r.sale_order_id] < r.period_end)
+
+    def _draft_fresh(self, today):
+        """Draft these due periods from an evaluation as recent as their data.
+
+        The engagements are locked first: a change committed since this transaction began
+        fails the lock (the change marked them and called the run again), and one made
+        from now on waits for this draft. An engagement marked outdated is re-evaluated
+        before anything of it is drafted.
+        """
+        orders = self.sale_order_id
+        self.env.cr.execute("SELECT id FROM sale_order WHERE id IN %s FOR NO KEY UPDATE NOWAIT", [tuple(orders.ids)])
+        orders.invalidate_recordset(["ps_readiness_dirty", "ps_readiness_evaluated_on"])
+        stale = orders.filtered(lambda o: o.ps_readiness_dirty or o.ps_readiness_evaluated_on != today)
+        if stale:
+            self._evaluate_orders(stale, today)
+            self.invalidate_recordset()
+        due = self.filtered(lambda r: r.state == "ready" and not r.invoice_id)
+        return due._create_invoice_drafts() if due else self.env["account.move"]
 
     @api.model
-    def _cron_escalate_blocked(self, limit=CRON_BATCH):
-        """Escalate records blocked for longer than the company's delay, once per blocking."""
-        today = fields.Date.context_today(self)
+    def _escalate_blocked_periods(self, today, limit=CRON_BATCH):
+        """Escalate records blocked for longer than the company's delay, once per blocking.
+        Return (how many, whether more remain)."""
         shortest = min(self.env["res.company"].search([]).mapped("ps_escalation_days") or [0])
         records = self.search(
             [
@@ -1089,10 +1201,8 @@ class PsBillingReadiness(models.Model):
         batch = due[:limit]
         failed = self.env["ps.batch.runner"]._run_batch(batch, lambda records: records._escalate(), "escalate")
         self.env["ps.batch.runner"]._commit_between_batches()
-        # More to do, and this batch made progress (a record that always fails must not loop the cron).
-        if len(due) > limit and failed != batch:
-            self.env.ref("ps_billing_readiness.ir_cron_escalate_blocked")._trigger()
-        return len(batch)
+        # More to do, and this batch made progress (a record that always fails must not loop the run).
+        return len(batch) - len(failed), len(due) > limit and failed != batch
 
     @api.model
     def _on_evaluation_failure(self, order, day, error):
@@ -1101,7 +1211,14 @@ class PsBillingReadiness(models.Model):
         order.message_post(body=_("Billing readiness could not be evaluated: %s", error))
 
     def _on_drafting_failure(self, error):
-        """A period Odoo could not invoice goes back to not ready, with the reason, until re-evaluated."""
+        """A period Odoo could not invoice goes back to not ready, with the reason, until re-evaluated.
+
+        An engagement being changed at the same moment is no failure: the change marked it
+        and called the run again, which drafts it from the new data.
+        """
         self.ensure_one()
+        if isinstance(error, errors.LockNotAvailable | errors.SerializationFailure):
+            _logger.info("Billing Control: %s is being changed; it is drafted by the next run", self.name)
+            return
         self.write({"state": "not_ready"})
         self.message_post(body=_("The invoice draft could not be created: %s", error))

@@ -312,8 +312,24 @@ class PsDemoFirm(models.AbstractModel):
         _logger.info("Demo firm loaded in %.1f s.", time.perf_counter() - started)
 
     @api.model
-    def _evaluate_demo_readiness(self):
-        """Evaluate the demo engagements so the readiness board opens on real findings."""
+    def _evaluate_demo_readiness(self, module="ps_billing_readiness"):
+        """Evaluate the demo engagements so the readiness board opens on every module's findings.
+
+        Each suite module calls it at the end of its demo data; only the last of the modules
+        being installed together evaluates (the checks of the others are not there yet).
+        """
+        pending = self.env["ir.module.module"].search_count(
+            [
+                ("state", "in", ("to install", "to upgrade")),
+                ("name", "!=", module),
+                "|",
+                ("name", "=", "ps_billing_readiness"),
+                ("dependencies_id.name", "=", "ps_billing_readiness"),
+            ]
+        )
+        if pending:
+            _logger.info("Demo readiness: evaluated once the other Billing Control modules are installed.")
+            return
         orders = self.env["sale.order"].search([("state", "=", "sale"), ("ps_has_services", "=", True)])
         if orders:
             self.env["ps.billing.readiness"].with_context(tracking_disable=True)._evaluate_orders(orders)

@@ -1,6 +1,6 @@
 # Copyright 2026 Billing Control
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
 
 from .ps_billing_model import BILLING_MODELS
@@ -18,7 +18,7 @@ GROUP_FINANCE_CONTROLLER = "ps_billing_readiness.group_finance_controller"
 
 class SaleOrder(models.Model):
     _name = "sale.order"
-    _inherit = ["ps.protected.mixin", "sale.order"]
+    _inherit = ["ps.protected.mixin", "ps.readiness.watch.mixin", "sale.order"]
 
     # Engagement billing terms
     ps_billing_model = fields.Selection(
@@ -56,8 +56,8 @@ class SaleOrder(models.Model):
         "Readiness Outdated",
         copy=False,
         index=True,
-        help="Timesheets, expenses or terms changed since the last evaluation; "
-        "the scheduled evaluation takes it first.",
+        help="Something its readiness checks read changed since the last evaluation; "
+        "the billing run re-evaluates it before drafting anything.",
     )
 
     ps_readiness_evaluated_on = fields.Date("Readiness Evaluated On", copy=False, index=True, readonly=True)
@@ -192,7 +192,6 @@ class SaleOrder(models.Model):
             feedback=_("Billing terms confirmed by %s", self.env.user.name),
         )
         self._message_log_batch(dict.fromkeys(self.ids, _("Billing terms confirmed by %s.", self.env.user.name)))
-        self._ps_mark_readiness_dirty()
 
     def _ps_withdraw_terms_confirmation(self):
         self.sudo().write(
@@ -205,10 +204,75 @@ class SaleOrder(models.Model):
         self._message_log_batch(dict.fromkeys(self.ids, _("Billing terms changed: finance must confirm them again.")))
 
     def _ps_mark_readiness_dirty(self):
-        """Flag these engagements for the next readiness evaluation."""
-        to_mark = self.filtered(lambda order: not order.ps_readiness_dirty)
-        if to_mark:
-            to_mark.sudo().write({"ps_readiness_dirty": True})
+        """Flag these engagements for re-evaluation and ask the billing run to come.
+
+        Each engagement is written once per transaction, even when already flagged:
+        the row lock orders this change with a billing run drafting the engagement at
+        the same time (one of the two transactions waits, the other retries), so a
+        run never drafts from an evaluation older than the data.
+        """
+        marked = self.env.cr.precommit.data.setdefault("ps_readiness_marked", set())
+        to_mark = self.filtered(lambda order: order.id and order.id not in marked and order.state == "sale")
+        if not to_mark:
+            return
+        marked.update(to_mark.ids)
+        to_mark.sudo().write({"ps_readiness_dirty": True})
+        if "ps_readiness_triggered" not in self.env.cr.precommit.data:
+            self.env.cr.precommit.data["ps_readiness_triggered"] = True
+            # Missing while the module installs: its first run comes anyway.
+            run = self.env.ref("ps_billing_readiness.ir_cron_evaluate_readiness", raise_if_not_found=False)
+            if run:
+                run.sudo()._trigger()
+
+    def _ps_forget_readiness_marks(self):
+        """These engagements were just evaluated: a later change in this transaction marks them again."""
+        self.env.cr.precommit.data.get("ps_readiness_marked", set()).difference_update(self.ids)
+
+    def _ps_get_readiness_orders(self):
+        return self.filtered(lambda order: order.state == "sale")
+
+    @api.model
+    def _get_ps_readiness_watched_fields(self):
+        """Return {model: field names} whose change makes the readiness of an engagement outdated.
+
+        Each module adds what its checks read (extend with super()); the model must
+        inherit ``ps.readiness.watch.mixin``. Creation and deletion always count.
+        """
+        return {
+            "sale.order": {*self._get_ps_terms_fields(), "ps_terms_confirmed", "state", "pricelist_id", "project_id"},
+            "sale.order.line": {
+                "price_unit",
+                "discount",
+                "product_id",
+                "product_uom_qty",
+                "qty_delivered",
+                "qty_invoiced",
+                "display_type",
+            },
+            "account.analytic.line": {
+                "unit_amount",
+                "date",
+                "project_id",
+                "task_id",
+                "so_line",
+                "employee_id",
+                "timesheet_invoice_id",
+            },
+            "hr.expense": {
+                "state",
+                "date",
+                "total_amount",
+                "analytic_distribution",
+                "sale_order_id",
+                "product_id",
+            },
+            "account.move": {"state", "move_type", "invoice_date", "date"},
+        }
+
+    @api.model
+    @tools.ormcache()
+    def _ps_get_readiness_watched_map(self):
+        return {model: frozenset(names) for model, names in self._get_ps_readiness_watched_fields().items()}
 
     def _ps_schedule_terms_activity(self):
         """Ask the finance controllers, once, to confirm the terms of confirmed engagements."""

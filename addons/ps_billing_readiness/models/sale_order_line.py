@@ -46,3 +46,11 @@ class SaleOrderLine(models.Model):
             )
         )
         return {line.id: share for line, share in rows}
+
+
+class SaleOrderLineWatch(models.Model):
+    _name = "sale.order.line"
+    _inherit = ["ps.readiness.watch.mixin", "sale.order.line"]
+
+    def _ps_get_readiness_orders(self):
+        return self.order_id

@@ -8,3 +8,4 @@ from . import test_readiness_checks
 from . import test_readiness_evaluation
 from . import test_security_groups
 from . import test_ui
+from . import test_billing_run

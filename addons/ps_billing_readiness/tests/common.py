@@ -4,6 +4,8 @@
 
 from datetime import date
 
+from freezegun import freeze_time
+
 from odoo import Command
 from odoo.tests.common import TransactionCase, new_test_user
 
@@ -193,3 +195,27 @@ class BillingControlCase(TransactionCase):
                 **values,
             }
         )
+
+    def _assert_finding_comes_and_goes(self, code, make, fix, day, period_start=None):
+        """On ``day``: run the billing run, ``make`` a finding of check ``code`` and run: the engagement's
+        period (October by default) has it; ``fix`` it and run: it is gone. The same day, without
+        evaluating by hand: what the check reads marks the engagement."""
+        Readiness = self.env["ps.billing.readiness"]
+        start = period_start or self.october[0]
+
+        def codes():
+            record = Readiness.search([("sale_order_id", "=", self.engagement.id), ("period_start", "=", start)])
+            self.assertTrue(record, "the period exists")
+            return set(record.finding_ids.mapped("check_code"))
+
+        with freeze_time(day):
+            Readiness._cron_billing_run()
+            self.assertNotIn(code, codes(), "no finding to start with")
+            make()
+            self.assertTrue(self.engagement.ps_readiness_dirty, "the change marks the engagement")
+            Readiness._cron_billing_run()
+            self.assertIn(code, codes(), "the finding appears the same day")
+            fix()
+            self.assertTrue(self.engagement.ps_readiness_dirty, "the fix marks the engagement")
+            Readiness._cron_billing_run()
+            self.assertNotIn(code, codes(), "and disappears the same day")

@@ -29,13 +29,13 @@ class TestInvoiceDrafting(BillingControlCase):
     def test_cron_drafts_ready_period_once(self):
         october = self._ready_october()
         Readiness = self.env["ps.billing.readiness"]
-        Readiness._cron_create_invoice_drafts()
+        Readiness._cron_billing_run()
         move = october.invoice_id
         self.assertTrue(move)
         self.assertEqual(move.state, "draft")
         self.assertEqual(move.ps_readiness_id, october)
         self.assertEqual(october.state, "invoiced")
-        Readiness._cron_create_invoice_drafts()
+        Readiness._cron_billing_run()
         self.assertEqual(self._drafts(), move, "running the cron twice creates no second draft")
 
     def test_draft_bills_time_up_to_the_period_end_only(self):
@@ -56,8 +56,7 @@ class TestInvoiceDrafting(BillingControlCase):
         self.assertNotIn(october, records)
         self.assertEqual(october.state, "invoiced")
 
-    def test_cron_skips_a_period_odoo_cannot_invoice_and_drafts_the_others(self):
-        october = self._ready_october()
+    def _other_ready_october(self):
         other = self.env["sale.order"].create(
             {
                 "partner_id": self.client.id,
@@ -71,24 +70,45 @@ class TestInvoiceDrafting(BillingControlCase):
         self._log_time(self.employee_consultant, 3.0, "2026-10-20", task=other.order_line.task_id)
         other_october = self._evaluate(other).filtered(lambda r: r.period_start == self.october[0])
         self.assertEqual(other_october.state, "ready")
-        # Someone invoiced October of the engagement by hand with Odoo's own button.
+        return other_october
+
+    def test_cron_reevaluates_a_period_invoiced_by_hand_and_drafts_the_others(self):
+        october = self._ready_october()
+        other_october = self._other_ready_october()
+        # Someone invoiced October of the engagement by hand with Odoo's own button: the
+        # run re-evaluates it from that draft instead of failing on it.
         self.engagement._create_invoices()
-        self.env["ps.billing.readiness"]._cron_create_invoice_drafts()
+        self.assertTrue(self.engagement.ps_readiness_dirty, "a new invoice of the engagement marks it")
+        self.env["ps.billing.readiness"]._cron_billing_run()
         self.assertTrue(other_october.invoice_id, "the other engagement is drafted")
         self.assertFalse(october.invoice_id)
         self.assertEqual(october.state, "not_ready")
-        self.assertIn("could not be created", october.message_ids[0].body)
-        trigger = self.env["ir.cron.trigger"].search(
-            [
-                ("cron_id", "=", self.env.ref("ps_billing_readiness.ir_cron_create_invoice_drafts").id),
-            ]
+        self.assertEqual(october.amount_deliverable, 0.0)
+
+    def test_cron_puts_a_period_odoo_cannot_invoice_back_to_not_ready_and_drafts_the_others(self):
+        october = self._ready_october()
+        other = self._other_ready_october()
+        Readiness = self.env["ps.billing.readiness"]
+        Readiness._evaluate_stale(october.period_end.replace(month=11, day=10))
+        # Odoo finds nothing to invoice on October after the evaluation (its lines were
+        # invoiced behind the ORM's back): the draft fails, the other one is made.
+        self.line_time_materials.invalidate_recordset()
+        self.env.cr.execute(
+            "UPDATE account_analytic_line SET timesheet_invoice_id = NULL, so_line = NULL WHERE so_line = %s",
+            [self.line_time_materials.id],
         )
-        self.assertFalse(trigger, "a failed period does not make the cron loop")
+        self.env.invalidate_all()
+        drafted, more = Readiness._draft_due_periods(october.period_end.replace(month=11, day=10))
+        self.assertEqual((drafted, more), (1, False))
+        self.assertTrue(other.invoice_id, "the other engagement is drafted")
+        self.assertFalse(october.invoice_id)
+        self.assertEqual(october.state, "not_ready")
+        self.assertIn("could not be created", october.message_ids[0].body)
 
     def test_cron_does_not_draft_before_the_cutoff(self):
         october = self._ready_october()
         with freeze_time("2026-11-03"):
-            self.env["ps.billing.readiness"]._cron_create_invoice_drafts()
+            self.env["ps.billing.readiness"]._cron_billing_run()
         self.assertFalse(october.invoice_id)
         with self.assertRaisesRegex(UserError, "cutoff"):
             with freeze_time("2026-11-02"):
@@ -98,7 +118,7 @@ class TestInvoiceDrafting(BillingControlCase):
         self._log_time(self.employee_consultant, 6.0, "2026-10-12")
         october = self._october()
         self.assertEqual(october.state, "blocked")
-        self.env["ps.billing.readiness"]._cron_create_invoice_drafts()
+        self.env["ps.billing.readiness"]._cron_billing_run()
         self.assertFalse(october.invoice_id)
         self.assertFalse(self._drafts())
 

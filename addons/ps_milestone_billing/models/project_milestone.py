@@ -25,7 +25,7 @@ ACCEPTANCE_STATES = [
 
 class ProjectMilestone(models.Model):
     _name = "project.milestone"
-    _inherit = ["ps.protected.mixin", "project.milestone", "mail.activity.mixin"]
+    _inherit = ["ps.protected.mixin", "ps.readiness.watch.mixin", "project.milestone", "mail.activity.mixin"]
 
     ps_acceptance_required = fields.Boolean(
         related="sale_line_id.order_id.ps_milestone_acceptance_required",
@@ -574,6 +574,9 @@ class ProjectMilestone(models.Model):
                 }
             )
 
+    def _ps_get_readiness_orders(self):
+        return self.sudo().sale_line_id.order_id.with_env(self.env)
+
     @api.model
     def _cron_ps_deemed_acceptance(self, limit=CRON_BATCH):
         """Accept as deemed the milestones awaiting longer than their engagement's delay, without rejection."""
@@ -601,7 +604,8 @@ class ProjectMilestone(models.Model):
         )
         runner._commit_between_batches()
         if len(acceptable) > limit and len(failed) < len(batch):
-            self.env.ref("ps_milestone_billing.ir_cron_deemed_acceptance")._trigger()
+            # Deemed acceptance is the first step of the billing run (ps.billing.readiness).
+            self.env.ref("ps_billing_readiness.ir_cron_evaluate_readiness")._trigger()
         return len(batch) - len(failed)
 
     @api.model

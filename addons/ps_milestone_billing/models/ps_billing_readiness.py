@@ -2,12 +2,19 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import defaultdict
 
-from odoo import _, models
+from odoo import _, api, models
 from odoo.tools import format_date
 
 
 class PsBillingReadiness(models.Model):
     _inherit = "ps.billing.readiness"
+
+    @api.model
+    def _ps_before_billing_run(self, today, limit):
+        """Milestones awaiting past their delay are deemed accepted before the evaluation reads them."""
+        res = super()._ps_before_billing_run(today, limit)
+        self.env["project.milestone"]._cron_ps_deemed_acceptance(limit=limit)
+        return res
 
     def _check_milestones_accepted(self, check):
         """Milestones reached in the period (or earlier, for the earliest open one) that are not accepted."""

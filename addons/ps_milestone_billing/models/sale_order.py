@@ -40,6 +40,22 @@ class SaleOrder(models.Model):
             raise ValidationError(_("The deemed acceptance delay cannot be negative (0 means never)."))
 
     @api.model
+    def _get_ps_readiness_watched_fields(self):
+        """Milestones feed the acceptance check; vendor bills on a project feed the subcontractor check."""
+        watched = super()._get_ps_readiness_watched_fields()
+        watched["project.milestone"] = {
+            "is_reached",
+            "reached_date",
+            "sale_line_id",
+            "quantity_percentage",
+            "ps_acceptance_state",
+            "ps_awaiting_since",
+            "ps_reject_reason",
+        }
+        watched["account.move.line"] = {"analytic_distribution", "balance", "display_type"}
+        return watched
+
+    @api.model
     def _get_ps_terms_fields(self):
         return super()._get_ps_terms_fields() + (
             "ps_milestone_acceptance_required",

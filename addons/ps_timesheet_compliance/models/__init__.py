@@ -8,3 +8,4 @@ from . import ps_timesheet_reminder
 from . import res_company
 from . import res_config_settings
 from . import sale_order_line
+from . import sale_order

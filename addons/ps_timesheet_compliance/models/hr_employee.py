@@ -1,10 +1,13 @@
 # Copyright 2026 Billing Control
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 
 
 class HrEmployee(models.Model):
-    _inherit = "hr.employee"
+    _name = "hr.employee"
+    _inherit = ["ps.readiness.watch.mixin", "hr.employee"]
 
     ps_timesheet_required = fields.Boolean(
         "Timesheets Required",
@@ -34,3 +37,16 @@ class HrEmployee(models.Model):
     def _compute_ps_timesheet_approver_id(self):
         for employee in self:
             employee.ps_timesheet_approver_id = employee.parent_id.user_id
+
+    def _ps_get_readiness_orders(self):
+        """The engagements of the projects these employees logged time on lately (the missing-time look-back)."""
+        since = fields.Date.context_today(self) - relativedelta(months=3)
+        projects = (
+            self.env["account.analytic.line"]
+            .sudo()
+            ._read_group(
+                [("employee_id", "in", self.ids), ("project_id", "!=", False), ("date", ">=", since)],
+                ["project_id"],
+            )
+        )
+        return self.env["sale.order"].union(*(project.sale_order_id for (project,) in projects))
