@@ -103,9 +103,9 @@ class TestLiveNotification(BaseCase):
         deadline = time.monotonic() + 90
         while True:
             try:
-                if requests.get(f"{self.base}/web/health", timeout=2).status_code == 200:
+                if requests.get(f"{self.base}/web/health", timeout=10).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:
                 pass
             self.assertLess(time.monotonic(), deadline, "the server did not start within 90 s")
             self.assertIsNone(self.server.poll(), "the server died at start-up")

@@ -36,3 +36,9 @@ class TestSuiteInstall(TransactionCase):
         codes = set(blocked.finding_ids.filtered(lambda f: f.severity == "blocking").mapped("check_code"))
         self.assertTrue({"terms_confirmed", "po_reference", "expenses_unlinked"} <= codes, codes)
         self.assertTrue(self.env["ps.billing.readiness"].search_count([("state", "=", "ready")]))
+
+    def test_demo_board_shows_every_module_findings_right_after_install(self):
+        """The last suite module to install evaluates the demo firm, with the checks of all four."""
+        codes = set(self.env["ps.readiness.finding"].search([]).mapped("check_code"))
+        self.assertLessEqual({"timesheets_approved", "timesheets_missing", "milestones_accepted"}, codes, codes)
+        self.assertLessEqual({"terms_confirmed", "expenses_validated"}, codes, codes)

@@ -35,4 +35,6 @@
             "ps_milestone_billing/static/tests/tours/*.js",
         ],
     },
+    "pre_init_hook": "pre_init_hook",
+    "post_init_hook": "post_init_hook",
 }

@@ -1,2 +1,2 @@
 from . import models, wizards
-from .hooks import post_init_hook
+from .hooks import post_init_hook, pre_init_hook

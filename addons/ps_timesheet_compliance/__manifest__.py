@@ -34,5 +34,6 @@
             "ps_timesheet_compliance/static/tests/tours/*.js",
         ],
     },
+    "pre_init_hook": "pre_init_hook",
     "post_init_hook": "post_init_hook",
 }

@@ -1,9 +1,49 @@
 # Copyright 2026 Billing Control
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+
+_logger = logging.getLogger(__name__)
+HISTORY_PARAM = "ps_timesheet_compliance.companies_with_history"
+
+
+def _companies_with_unbilled_time(cr):
+    """Return the ids of the companies whose sold time is logged and not invoiced yet."""
+    cr.execute(
+        """
+        SELECT DISTINCT l.company_id
+          FROM account_analytic_line l
+          LEFT JOIN account_move m ON m.id = l.timesheet_invoice_id
+         WHERE l.so_line IS NOT NULL AND l.project_id IS NOT NULL AND (m.id IS NULL OR m.state = 'cancel')
+        """
+    )
+    return sorted(company_id for (company_id,) in cr.fetchall() if company_id)
+
+
+def pre_init_hook(env):
+    """Remember which companies invoice time already: the policy must not stop their invoicing."""
+    companies = _companies_with_unbilled_time(env.cr)
+    env["ir.config_parameter"].sudo().set_param(HISTORY_PARAM, ",".join(map(str, companies)))
+
+
+def _apply_install_policies(env, company_ids, with_demo):
+    """Approved-only invoicing starts off for companies that had unbilled time when the module was
+    installed (their delivered time would stop being invoiceable until approved), on elsewhere.
+    A database installed with demo data is a trial: its policies stay on."""
+    if with_demo or not company_ids:
+        return env["res.company"]
+    companies = env["res.company"].browse(company_ids).exists()
+    companies.write({"ps_timesheet_approved_only": False})
+    _logger.warning(
+        "Billing Control: %s had unbilled time at installation; approved-only invoicing starts off there "
+        "(Settings > Billing Control to switch it on once the time is approved).",
+        ", ".join(companies.mapped("name")),
+    )
+    return companies
 
 
 def post_init_hook(env):
-    """Time already invoiced before the module was installed counts as approved."""
+    """Time already invoiced before the module was installed counts as approved; approved-only
+    invoicing starts off where unbilled time existed before (see ``_apply_install_policies``)."""
     env.cr.execute(
         """
         UPDATE account_analytic_line l
@@ -13,7 +53,12 @@ def post_init_hook(env):
         """
     )
     env["account.analytic.line"].invalidate_model(["ps_state", "ps_approved_on"])
-    # Delivered quantities of timesheet services now count approved time only.
+    params = env["ir.config_parameter"].sudo()
+    history = [int(company_id) for company_id in (params.get_param(HISTORY_PARAM) or "").split(",") if company_id]
+    params.search([("key", "=", HISTORY_PARAM)]).unlink()
+    module = env["ir.module.module"].search([("name", "=", "ps_timesheet_compliance")])
+    _apply_install_policies(env, history, module.demo)
+    # Delivered quantities of timesheet services now count approved time only (where the policy is on).
     lines = env["sale.order.line"].search([("qty_delivered_method", "=", "timesheet"), ("state", "=", "sale")])
     env.add_to_compute(env["sale.order.line"]._fields["qty_delivered"], lines)
     env.flush_all()

@@ -211,18 +211,21 @@ class SaleOrder(models.Model):
         the same time (one of the two transactions waits, the other retries), so a
         run never drafts from an evaluation older than the data.
         """
+        # Bookkeeping of the engine, whoever made the change: a user who may not read the
+        # engagement (an employee filing an expense) still marks it.
+        self = self.sudo()  # noqa: PLW0642
         marked = self.env.cr.precommit.data.setdefault("ps_readiness_marked", set())
         to_mark = self.filtered(lambda order: order.id and order.id not in marked and order.state == "sale")
         if not to_mark:
             return
         marked.update(to_mark.ids)
-        to_mark.sudo().write({"ps_readiness_dirty": True})
+        to_mark.write({"ps_readiness_dirty": True})
         if "ps_readiness_triggered" not in self.env.cr.precommit.data:
             self.env.cr.precommit.data["ps_readiness_triggered"] = True
             # Missing while the module installs: its first run comes anyway.
             run = self.env.ref("ps_billing_readiness.ir_cron_evaluate_readiness", raise_if_not_found=False)
             if run:
-                run.sudo()._trigger()
+                run._trigger()
 
     def _ps_forget_readiness_marks(self):
         """These engagements were just evaluated: a later change in this transaction marks them again."""

@@ -7,6 +7,13 @@ from odoo.exceptions import ValidationError
 class ResCompany(models.Model):
     _inherit = "res.company"
 
+    ps_milestone_acceptance_required = fields.Boolean(
+        "Milestones Need the Client's Acceptance",
+        default=True,
+        help="New milestone engagements require the client's acceptance of each milestone before it counts as "
+        "delivered and is billed (each engagement can say otherwise). Off, milestones deliver when reached, "
+        "as in Odoo.",
+    )
     ps_milestone_escalation_days = fields.Integer(
         "Escalate Milestone Acceptance After (days)",
         default=7,

@@ -15,7 +15,7 @@ class SaleOrder(models.Model):
         precompute=True,
         tracking=True,
         help="Only milestones the client accepted count as delivered and are billed. On by default for "
-        "milestone billing.",
+        "milestone billing where the company's policy asks for it (Settings).",
     )
     ps_milestone_evidence_required = fields.Boolean(
         "Milestone Evidence Required",
@@ -32,7 +32,22 @@ class SaleOrder(models.Model):
     @api.depends("ps_billing_model")
     def _compute_ps_milestone_acceptance_required(self):
         for order in self:
-            order.ps_milestone_acceptance_required = order.ps_billing_model == "milestone"
+            order.ps_milestone_acceptance_required = (
+                order.ps_billing_model == "milestone" and order.company_id.ps_milestone_acceptance_required
+            )
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"ps_milestone_acceptance_required", "ps_billing_model"} & set(vals):
+            self._ps_recompute_milestone_delivery()
+        return res
+
+    def _ps_recompute_milestone_delivery(self):
+        """Whether the client must accept decides what milestone lines delivered: recompute them."""
+        self.flush_recordset(["ps_milestone_acceptance_required"])
+        lines = self.order_line.filtered(lambda line: line.qty_delivered_method == "milestones")
+        if lines:
+            self.env.add_to_compute(self.env["sale.order.line"]._fields["qty_delivered"], lines)
 
     @api.constrains("ps_deemed_acceptance_days")
     def _check_ps_deemed_acceptance_days(self):

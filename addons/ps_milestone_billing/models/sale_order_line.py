@@ -8,18 +8,19 @@ from odoo import api, fields, models
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
 
-    @api.depends(
-        "reached_milestones_ids.ps_acceptance_state",
-        "order_id.ps_milestone_acceptance_required",
-    )
+    # Not on order_id.ps_milestone_acceptance_required: that flag follows the billing model, which
+    # follows the order's lines, so every new line would recompute every delivered quantity of the
+    # order (and undo one Odoo set by hand, as when an expense sheet is reset). The order recomputes
+    # its milestone lines itself when the flag changes (sale.order.write).
+    @api.depends("reached_milestones_ids.ps_acceptance_state")
     def _compute_qty_delivered(self):
         # Where the client must accept, reaching a milestone delivers nothing: accepting it does.
-        lines = self.filtered(
-            lambda line: line.qty_delivered_method == "milestones" and line.order_id.ps_milestone_acceptance_required
-        )
-        super(SaleOrderLine, self - lines)._compute_qty_delivered()
+        lines = self.filtered(lambda line: line.qty_delivered_method == "milestones")
+        if lines:
+            lines = lines.filtered(lambda line: line.order_id.ps_milestone_acceptance_required)
         if not lines:
-            return
+            return super()._compute_qty_delivered()
+        super(SaleOrderLine, self - lines)._compute_qty_delivered()
         accepted = dict(
             self.env["project.milestone"]
             .sudo()

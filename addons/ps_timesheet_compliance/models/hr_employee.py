@@ -50,3 +50,11 @@ class HrEmployee(models.Model):
             )
         )
         return self.env["sale.order"].union(*(project.sale_order_id for (project,) in projects))
+
+
+class HrEmployeePublic(models.Model):
+    _inherit = "hr.employee.public"
+
+    # Who approves someone's time is no secret (like their manager): without it here, any read of
+    # an employee by a user without HR rights (an expense report's owner) fails on this field.
+    ps_timesheet_approver_id = fields.Many2one("res.users", "Timesheet Approver", readonly=True)

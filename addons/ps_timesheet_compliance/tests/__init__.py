@@ -7,3 +7,4 @@ from . import test_timesheet_access_rights
 from . import test_timesheet_states
 from . import test_ui
 from . import test_same_day_readiness
+from . import test_install_policies

@@ -1,7 +1,7 @@
 # Copyright 2026 Billing Control
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import TimesheetComplianceCase
 
@@ -125,3 +125,14 @@ class TestTimesheetAccessRights(TimesheetComplianceCase):
     def test_project_manager_cannot_edit_line_despite_approval_write_rule(self):
         with self.assertRaises(AccessError):
             self.oscar_line.with_user(self.project_manager).write({"name": "Edited by Paul"})
+
+    def test_an_employee_without_hr_rights_still_reads_public_employee_data(self):
+        """Odoo's own screens read employees as their users (an expense report reads its owner's
+        user): the approver the module adds to employees is public like their manager."""
+        employee_user = new_test_user(self.env, login="bc_plain_employee", groups="base.group_user")
+        employee = self.env["hr.employee"].create({"name": "Plain Employee", "user_id": employee_user.id})
+        employee.ps_timesheet_approver_id = self.project_manager
+        as_user = employee.with_user(employee_user)
+        as_user.invalidate_recordset()
+        self.assertEqual(as_user.user_id, employee_user)
+        self.assertEqual(as_user.ps_timesheet_approver_id, self.project_manager)

@@ -1,0 +1,53 @@
+# Copyright 2026 Billing Control
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+
+_logger = logging.getLogger(__name__)
+HISTORY_PARAM = "ps_milestone_billing.companies_with_history"
+
+
+def pre_init_hook(env):
+    """Remember which companies bill milestones already: acceptance must not stop their invoicing."""
+    env.cr.execute(
+        """
+        SELECT DISTINCT o.company_id
+          FROM sale_order o
+          JOIN sale_order_line l ON l.order_id = o.id
+         WHERE o.state = 'sale' AND l.qty_delivered_method = 'milestones'
+        """
+    )
+    companies = sorted(company_id for (company_id,) in env.cr.fetchall() if company_id)
+    env["ir.config_parameter"].sudo().set_param(HISTORY_PARAM, ",".join(map(str, companies)))
+
+
+def _apply_install_policies(env, company_ids, with_demo):
+    """Milestone acceptance starts off for companies that billed milestones before the module was
+    installed, and their engagements keep billing a milestone once it is reached, as before. A
+    database installed with demo data is a trial: its policies stay on."""
+    if with_demo or not company_ids:
+        return env["res.company"]
+    companies = env["res.company"].browse(company_ids).exists()
+    companies.write({"ps_milestone_acceptance_required": False})
+    # The engagements' own setting was computed when the column was made, before this decision;
+    # written in SQL so as not to withdraw finance's confirmation of their terms.
+    env.cr.execute(
+        "UPDATE sale_order SET ps_milestone_acceptance_required = false WHERE company_id IN %s",
+        [tuple(companies.ids)],
+    )
+    env["sale.order"].invalidate_model(["ps_milestone_acceptance_required"])
+    env["sale.order"].search([("company_id", "in", companies.ids)])._ps_recompute_milestone_delivery()
+    env.flush_all()
+    _logger.warning(
+        "Billing Control: %s billed milestones before; client acceptance of milestones starts off there "
+        "(Settings > Billing Control to switch it on).",
+        ", ".join(companies.mapped("name")),
+    )
+    return companies
+
+
+def post_init_hook(env):
+    params = env["ir.config_parameter"].sudo()
+    history = [int(company_id) for company_id in (params.get_param(HISTORY_PARAM) or "").split(",") if company_id]
+    params.search([("key", "=", HISTORY_PARAM)]).unlink()
+    module = env["ir.module.module"].search([("name", "=", "ps_milestone_billing")])
+    _apply_install_policies(env, history, module.demo)
