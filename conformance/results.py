@@ -11,6 +11,12 @@ from pathlib import Path
 
 # "ERROR db odoo.addons.sale_timesheet.tests.test_x: FAIL: TestClass.test_method"
 FAILURE = re.compile(r" (?:ERROR|CRITICAL) \S+ (odoo\.addons\.(\w+)\.[\w.]+): (FAIL|ERROR): (.+?)\s*$")
+# "ERROR db odoo.tests.suite: ERROR: setUpClass (odoo.addons.project.tests.test_x.TestClass)"
+CLASS_FAILURE = re.compile(
+    r" (?:ERROR|CRITICAL) \S+ odoo\.tests\.suite: (FAIL|ERROR): (\w+) \(odoo\.addons\.(\w+)\.[\w.]+\.(\w+)\)"
+)
+# "ERROR db odoo.modules.loading: Module sale_project: 0 failures, 1 errors of 0 tests" (tests that could not load)
+MODULE_FAILURE = re.compile(r" odoo\.modules\.loading: Module (\w+): (\d+) failures, (\d+) errors of (\d+) tests")
 TOTALS = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests")
 CASES = {"off": "the suite installed, its policies off", "on": "the suite installed as for a new database"}
 
@@ -20,8 +26,15 @@ def parse(log_path, out_path):
     for line in Path(log_path).read_text(errors="replace").splitlines():
         match = FAILURE.search(line)
         if match:
-            logger, module, kind, test = match.groups()
+            _logger, module, kind, test = match.groups()
             failures[f"{module}: {test}"] = kind
+        match = CLASS_FAILURE.search(line)
+        if match:
+            kind, method, module, test_class = match.groups()
+            failures[f"{module}: {test_class}.{method}"] = kind
+        match = MODULE_FAILURE.search(line)
+        if match and (int(match.group(2)) or int(match.group(3))) and not int(match.group(4)):
+            failures[f"{match.group(1)}: (tests of the module could not run)"] = "ERROR"
         totals = TOTALS.search(line)
         if totals:
             runs += int(totals.group(3))
@@ -40,6 +53,8 @@ def read_intended(path):
         parts = [part.strip() for part in line.split("|")]
         if len(parts) != 3 or parts[0] not in CASES or not parts[2]:
             sys.exit(f"{path}:{number}: expected '<off|on> | <module>: <Class.test> | <reason>'")
+        if parts[0] == "off":
+            sys.exit(f"{path}:{number}: with its policies off the suite must change nothing; fix it instead")
         intended[parts[0]][parts[1]] = parts[2]
     return intended
 
@@ -61,7 +76,11 @@ def compare(directory, intended_path):
         print(f"\n{case} ({label}): {run['tests']} tests, {len(new)} differences")
         for test in new:
             reason = intended[case].get(test)
-            if reason:
+            if reason and run["failures"][test] == "ERROR":
+                # An error is an exception (a crash, an access error): no policy excuses one.
+                unlisted += 1
+                print(f"  CRASH      ERROR {test} (listed as: {reason})")
+            elif reason:
                 print(f"  intended   {run['failures'][test]:5} {test}: {reason}")
             else:
                 unlisted += 1

@@ -270,6 +270,8 @@ class Firm:
 
     def _setup(self):
         env = self.env
+        # The firm bills milestones: Odoo's Milestones feature on, as its settings would put it.
+        env["ps.demo.firm"]._enable_milestones_feature()
         hour = env.ref("uom.product_uom_hour")
         unit = env.ref("uom.product_uom_unit")
         km = env.ref("uom.product_uom_km")

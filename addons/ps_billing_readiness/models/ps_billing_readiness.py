@@ -1182,6 +1182,7 @@ class PsBillingReadiness(models.Model):
             self._evaluate_orders(stale, today)
             self.invalidate_recordset()
         due = self.filtered(lambda r: r.state == "ready" and not r.invoice_id)
+        due -= due._get_held_by_earlier()  # the new evaluation may have blocked an earlier period
         return due._create_invoice_drafts() if due else self.env["account.move"]
 
     @api.model

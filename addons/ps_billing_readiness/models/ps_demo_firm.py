@@ -280,6 +280,14 @@ class PsDemoFirm(models.AbstractModel):
     _description = "Billing Control demo firm"
 
     @api.model
+    def _enable_milestones_feature(self):
+        """The demo firm bills milestones: switch on Odoo's Milestones feature (Project settings),
+        as a firm doing so would. The suite itself leaves Odoo's settings alone."""
+        self.env.ref("base.group_user").write(
+            {"implied_ids": [Command.link(self.env.ref("project.group_project_milestone").id)]}
+        )
+
+    @api.model
     def _load_demo_firm(self):
         """Create the people, engagements, timesheets and expenses of the demo firm.
 
