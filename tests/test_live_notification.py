@@ -143,6 +143,10 @@ class TestLiveNotification(BaseCase):
     def _browser(self, session):
         profile = tempfile.mkdtemp(prefix="bc-live-")
         self.addCleanup(shutil.rmtree, profile, True)
+        log_path = Path(profile).with_suffix(".log")
+        self.addCleanup(log_path.unlink, missing_ok=True)
+        log = log_path.open("w")  # noqa: SIM115 -- Chromium writes to it while it runs
+        self.addCleanup(log.close)
         browser = subprocess.Popen(  # noqa: S603 -- the machine's Chromium
             [
                 self.chromium,
@@ -156,13 +160,14 @@ class TestLiveNotification(BaseCase):
                 "about:blank",
             ],
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=log,
         )
         self.addCleanup(self._stop, browser)
         port_file = Path(profile) / "DevToolsActivePort"
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # a loaded machine starts Chromium slowly
         while not port_file.exists() or not port_file.read_text().strip():
-            self.assertLess(time.monotonic(), deadline, "Chromium did not start")
+            self.assertIsNone(browser.poll(), f"Chromium exited: {Path(log.name).read_text()[-2000:]}")
+            self.assertLess(time.monotonic(), deadline, f"Chromium did not start: {Path(log.name).read_text()[-2000:]}")
             time.sleep(0.2)
         devtools_port = port_file.read_text().split()[0]
         pages = requests.get(f"http://127.0.0.1:{devtools_port}/json", timeout=10).json()

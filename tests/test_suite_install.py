@@ -42,3 +42,24 @@ class TestSuiteInstall(TransactionCase):
         codes = set(self.env["ps.readiness.finding"].search([]).mapped("check_code"))
         self.assertLessEqual({"timesheets_approved", "timesheets_missing", "milestones_accepted"}, codes, codes)
         self.assertLessEqual({"terms_confirmed", "expenses_validated"}, codes, codes)
+
+    def test_required_fields_on_odoo_models_have_their_default_in_the_database(self):
+        """Odoo's own code may write to its tables while the suite's models are not loaded (its
+        at-install tests, an upgrade): a required column the suite adds has its default in
+        PostgreSQL, or such an insert fails (bin/odoo-conformance found company creation failing)."""
+        checked = []
+        for model_name, model in self.env.items():
+            if model._abstract or not model._auto or model._original_module in SUITE:
+                continue
+            for field in model._fields.values():
+                if field._module in SUITE and field.required and field.store and field.column_type:
+                    self.env.cr.execute(
+                        "SELECT column_default FROM information_schema.columns"
+                        " WHERE table_name = %s AND column_name = %s",
+                        [model._table, field.name],
+                    )
+                    (column_default,) = self.env.cr.fetchone()
+                    expected = field.default(model) if callable(field.default) else field.default
+                    self.assertEqual(column_default, f"'{expected}'::character varying", f"{model_name}.{field.name}")
+                    checked.append(f"{model_name}.{field.name}")
+        self.assertGreaterEqual(len(checked), 4, checked)

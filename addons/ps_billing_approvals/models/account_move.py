@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 
 from odoo import Command, _, api, fields, models
 from odoo.addons.ps_billing_readiness.models.ps_billing_model import BILLING_MODELS
+from odoo.addons.ps_billing_readiness.ps_db_defaults import set_db_defaults
 from odoo.exceptions import UserError
 from odoo.tools import float_repr
 from odoo.tools.translate import _lt
@@ -76,6 +77,11 @@ def ps_recheck_scope(moves, skip=False):
 
 class AccountMove(models.Model):
     _inherit = "account.move"
+
+    def init(self):
+        # The required column gets its default in PostgreSQL too (see ps_db_defaults).
+        super().init()
+        set_db_defaults(self, {"ps_approval_state": "not_required"})
 
     ps_approval_state = fields.Selection(
         [

@@ -5,6 +5,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import _, api, fields, models
+from odoo.addons.ps_billing_readiness.ps_db_defaults import set_db_defaults
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare, format_datetime
 
@@ -26,6 +27,11 @@ ACCEPTANCE_STATES = [
 class ProjectMilestone(models.Model):
     _name = "project.milestone"
     _inherit = ["ps.protected.mixin", "ps.readiness.watch.mixin", "project.milestone", "mail.activity.mixin"]
+
+    def init(self):
+        # The required column gets its default in PostgreSQL too (see ps_db_defaults).
+        super().init()
+        set_db_defaults(self, {"ps_acceptance_state": "pending"})
 
     ps_acceptance_required = fields.Boolean(
         related="sale_line_id.order_id.ps_milestone_acceptance_required",

@@ -3,6 +3,7 @@
 from collections import defaultdict
 
 from odoo import _, api, fields, models
+from odoo.addons.ps_billing_readiness.ps_db_defaults import set_db_defaults
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import float_compare, format_date
@@ -27,6 +28,11 @@ MIN_HISTORY_DAYS = 5
 class AccountAnalyticLine(models.Model):
     _name = "account.analytic.line"
     _inherit = ["ps.protected.mixin", "account.analytic.line", "mail.thread"]
+
+    def init(self):
+        # The required column gets its default in PostgreSQL too (see ps_db_defaults).
+        super().init()
+        set_db_defaults(self, {"ps_state": "draft"})
 
     ps_state = fields.Selection(
         PS_STATES,

@@ -5,11 +5,17 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
+from odoo.addons.ps_billing_readiness.ps_db_defaults import set_db_defaults
 from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
     _inherit = "res.company"
+
+    def init(self):
+        # The required column gets its default in PostgreSQL too (see ps_db_defaults).
+        super().init()
+        set_db_defaults(self, {"ps_timesheet_period": "weekly"})
 
     ps_timesheet_approved_only = fields.Boolean(
         "Invoice Approved Time Only",
