@@ -80,8 +80,9 @@ class AccountMove(models.Model):
 
     def init(self):
         # The required column gets its default in PostgreSQL too (see ps_db_defaults).
-        super().init()
+        res = super().init()
         set_db_defaults(self, {"ps_approval_state": "not_required"})
+        return res
 
     ps_approval_state = fields.Selection(
         [

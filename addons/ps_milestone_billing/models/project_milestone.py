@@ -30,8 +30,9 @@ class ProjectMilestone(models.Model):
 
     def init(self):
         # The required column gets its default in PostgreSQL too (see ps_db_defaults).
-        super().init()
+        res = super().init()
         set_db_defaults(self, {"ps_acceptance_state": "pending"})
+        return res
 
     ps_acceptance_required = fields.Boolean(
         related="sale_line_id.order_id.ps_milestone_acceptance_required",

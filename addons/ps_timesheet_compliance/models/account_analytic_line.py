@@ -31,8 +31,9 @@ class AccountAnalyticLine(models.Model):
 
     def init(self):
         # The required column gets its default in PostgreSQL too (see ps_db_defaults).
-        super().init()
+        res = super().init()
         set_db_defaults(self, {"ps_state": "draft"})
+        return res
 
     ps_state = fields.Selection(
         PS_STATES,

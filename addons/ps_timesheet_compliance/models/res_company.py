@@ -14,8 +14,9 @@ class ResCompany(models.Model):
 
     def init(self):
         # The required column gets its default in PostgreSQL too (see ps_db_defaults).
-        super().init()
+        res = super().init()
         set_db_defaults(self, {"ps_timesheet_period": "weekly"})
+        return res
 
     ps_timesheet_approved_only = fields.Boolean(
         "Invoice Approved Time Only",
