@@ -168,6 +168,18 @@ class BillingControlCase(TransactionCase):
         cls.engagement.date_order = "2026-09-15 09:00:00"
         cls.today = date(2026, 11, 10)
         cls.october = (date(2026, 10, 1), date(2026, 10, 31))
+        cls._set_aside_other_engagements()
+
+    @classmethod
+    def _set_aside_other_engagements(cls):
+        """Keep the demo firm out of the scheduled actions a test runs, whatever day it was generated
+        on (it is dated from the day of installation): within the test's transaction its engagements
+        count as evaluated and none of its periods is due. The demo stays on the screens."""
+        others = cls.env["sale.order"].search([("id", "!=", cls.engagement.id), ("state", "=", "sale")])
+        others.write({"ps_readiness_dirty": False, "ps_readiness_evaluated_on": date(2100, 1, 1)})
+        cls.env["ps.billing.readiness"].search([("sale_order_id", "in", others.ids), ("state", "=", "ready")]).write(
+            {"cutoff_date": date(2100, 1, 1)}
+        )
 
     @classmethod
     def _evaluate(cls, orders=None, day=None):

@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import timedelta
 
+from freezegun import freeze_time
+
 from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import format_amount
@@ -10,6 +12,7 @@ from .common import BillingControlCase
 
 
 @tagged("post_install", "-at_install")
+@freeze_time("2026-11-10 09:00:00")
 class TestReadinessChecks(BillingControlCase):
     """Each core check, passing and failing, on the October period of the engagement."""
 
