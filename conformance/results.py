@@ -21,13 +21,24 @@ TOTALS = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests")
 CASES = {"off": "the suite installed, its policies off", "on": "the suite installed as for a new database"}
 
 
+# The last line of a traceback: "odoo.exceptions.UserError: Cannot create an invoice. ..."
+EXCEPTION = re.compile(r"^([\w.]+(?:Error|Exception|Warning|Failure|Violation)): ")
+# A refusal Odoo raises on purpose (nothing to invoice, a rule): not a crash.
+REFUSALS = ("odoo.exceptions.UserError", "odoo.exceptions.ValidationError")
+
+
 def parse(log_path, out_path):
-    failures, runs = {}, 0
+    failures, runs, pending = {}, 0, None
     for line in Path(log_path).read_text(errors="replace").splitlines():
+        if pending and EXCEPTION.match(line):
+            exception = EXCEPTION.match(line).group(1)
+            failures[pending] = "REFUSED" if exception in REFUSALS else "ERROR"
+            pending = None
         match = FAILURE.search(line)
         if match:
             _logger, module, kind, test = match.groups()
             failures[f"{module}: {test}"] = kind
+            pending = f"{module}: {test}" if kind == "ERROR" else None
         match = CLASS_FAILURE.search(line)
         if match:
             kind, method, module, test_class = match.groups()
@@ -77,14 +88,14 @@ def compare(directory, intended_path):
         for test in new:
             reason = intended[case].get(test)
             if reason and run["failures"][test] == "ERROR":
-                # An error is an exception (a crash, an access error): no policy excuses one.
+                # An exception other than Odoo's refusals (a crash, an access error): no policy excuses one.
                 unlisted += 1
                 print(f"  CRASH      ERROR {test} (listed as: {reason})")
             elif reason:
-                print(f"  intended   {run['failures'][test]:5} {test}: {reason}")
+                print(f"  intended   {run['failures'][test]:7} {test}: {reason}")
             else:
                 unlisted += 1
-                print(f"  UNLISTED   {run['failures'][test]:5} {test}")
+                print(f"  UNLISTED   {run['failures'][test]:7} {test}")
         for test in fixed:
             print(f"  passes with the suite only: {test}")
         stale = sorted(set(intended[case]) - set(new))
