@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 
+from odoo.addons.ps_billing_readiness.ps_install_history import recall_companies, remember_companies
+
 _logger = logging.getLogger(__name__)
 HISTORY_PARAM = "ps_milestone_billing.companies_with_history"
 
@@ -17,7 +19,7 @@ def pre_init_hook(env):
         """
     )
     companies = sorted(company_id for (company_id,) in env.cr.fetchall() if company_id)
-    env["ir.config_parameter"].sudo().set_param(HISTORY_PARAM, ",".join(map(str, companies)))
+    remember_companies(env, HISTORY_PARAM, companies)
 
 
 def _apply_install_policies(env, company_ids, with_demo):
@@ -46,8 +48,4 @@ def _apply_install_policies(env, company_ids, with_demo):
 
 
 def post_init_hook(env):
-    params = env["ir.config_parameter"].sudo()
-    history = [int(company_id) for company_id in (params.get_param(HISTORY_PARAM) or "").split(",") if company_id]
-    params.search([("key", "=", HISTORY_PARAM)]).unlink()
-    module = env["ir.module.module"].search([("name", "=", "ps_milestone_billing")])
-    _apply_install_policies(env, history, module.demo)
+    _apply_install_policies(env, *recall_companies(env, HISTORY_PARAM, "ps_milestone_billing"))

@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 
+from odoo.addons.ps_billing_readiness.ps_install_history import recall_companies, remember_companies
+
 _logger = logging.getLogger(__name__)
 HISTORY_PARAM = "ps_timesheet_compliance.companies_with_history"
 
@@ -22,7 +24,7 @@ def _companies_with_unbilled_time(cr):
 def pre_init_hook(env):
     """Remember which companies invoice time already: the policy must not stop their invoicing."""
     companies = _companies_with_unbilled_time(env.cr)
-    env["ir.config_parameter"].sudo().set_param(HISTORY_PARAM, ",".join(map(str, companies)))
+    remember_companies(env, HISTORY_PARAM, companies)
 
 
 def _apply_install_policies(env, company_ids, with_demo):
@@ -53,11 +55,7 @@ def post_init_hook(env):
         """
     )
     env["account.analytic.line"].invalidate_model(["ps_state", "ps_approved_on"])
-    params = env["ir.config_parameter"].sudo()
-    history = [int(company_id) for company_id in (params.get_param(HISTORY_PARAM) or "").split(",") if company_id]
-    params.search([("key", "=", HISTORY_PARAM)]).unlink()
-    module = env["ir.module.module"].search([("name", "=", "ps_timesheet_compliance")])
-    _apply_install_policies(env, history, module.demo)
+    _apply_install_policies(env, *recall_companies(env, HISTORY_PARAM, "ps_timesheet_compliance"))
     # Delivered quantities of timesheet services now count approved time only (where the policy is on).
     lines = env["sale.order.line"].search([("qty_delivered_method", "=", "timesheet"), ("state", "=", "sale")])
     env.add_to_compute(env["sale.order.line"]._fields["qty_delivered"], lines)

@@ -171,6 +171,20 @@ class BillingControlCase(TransactionCase):
         cls._set_aside_other_engagements()
 
     @classmethod
+    def _create_reinvoiced_expense_product(cls):
+        """A travel expense the engagement re-invoices at cost."""
+        return cls.env["product.product"].create(
+            {
+                "name": "Travel (re-invoiced at cost)",
+                "type": "service",
+                "can_be_expensed": True,
+                "expense_policy": "cost",
+                "invoice_policy": "delivery",
+                "standard_price": 0.0,
+            }
+        )
+
+    @classmethod
     def _set_aside_other_engagements(cls):
         """Keep the demo firm out of the scheduled actions a test runs, whatever day it was generated
         on (it is dated from the day of installation): within the test's transaction its engagements

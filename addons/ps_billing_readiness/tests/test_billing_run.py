@@ -26,15 +26,7 @@ class TestBillingRun(BillingControlCase):
         super().setUpClass()
         cls.company.ps_billing_cutoff_day = 9
         cls.Readiness = cls.env["ps.billing.readiness"]
-        cls.expense_product = cls.env["product.product"].create(
-            {
-                "name": "Travel (re-invoiced at cost)",
-                "type": "service",
-                "can_be_expensed": True,
-                "expense_policy": "cost",
-                "invoice_policy": "delivery",
-            }
-        )
+        cls.expense_product = cls._create_reinvoiced_expense_product()
 
     def _run(self, day=TODAY):
         with freeze_time(day):

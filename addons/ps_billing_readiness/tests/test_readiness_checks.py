@@ -19,16 +19,7 @@ class TestReadinessChecks(BillingControlCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.expense_product = cls.env["product.product"].create(
-            {
-                "name": "Travel (re-invoiced at cost)",
-                "type": "service",
-                "can_be_expensed": True,
-                "expense_policy": "cost",
-                "invoice_policy": "delivery",
-                "standard_price": 0.0,
-            }
-        )
+        cls.expense_product = cls._create_reinvoiced_expense_product()
 
     def _october(self):
         self._log_time(self.employee_consultant, 8.0, "2026-10-05")
