@@ -9,6 +9,7 @@ delivers in November); a third engagement's terms are not confirmed.
 """
 
 import itertools
+import time
 from contextlib import closing
 from datetime import date
 
@@ -16,7 +17,7 @@ from freezegun import freeze_time
 from psycopg2 import errors
 
 import odoo
-from odoo import Command
+from odoo import SUPERUSER_ID, Command, api
 from odoo.addons.ps_billing_readiness.tests.common import BillingControlCase
 from odoo.tests import tagged
 
@@ -129,30 +130,29 @@ class TestBillingRunOrder(BillingControlCase):
                     self.env.invalidate_all()
 
     def test_a_run_passes_over_an_engagement_another_transaction_is_changing(self):
-        """A demo engagement (committed) is held by another connection, as a user saving a
-        timesheet of it would: the run neither drafts it nor counts it as failed."""
-        record = self.Readiness.search([("sale_order_id.state", "=", "sale")], limit=1)
+        """This test's transaction changes a demo engagement, as a user saving one of its timesheets
+        would; a billing run in a connection of its own, as the cron runs, neither waits for it, nor
+        drafts it, nor counts it as failed (the change called the run again)."""
+        record = self.Readiness.search([("sale_order_id.state", "=", "sale"), ("invoice_id", "=", False)], limit=1)
         self.assertTrue(record, "the demo firm has readiness records")
-        record.sudo().write({"state": "ready", "cutoff_date": date(2000, 1, 1), "invoice_id": False})
-        others = self.Readiness.search(
-            [
-                ("sale_order_id", "=", record.sale_order_id.id),
-                ("id", "!=", record.id),
-                ("state", "in", ("ready", "blocked")),
-            ]
-        )
-        others.sudo().write({"state": "not_ready"})  # nothing earlier holds it back: the lock does
-        self.env.flush_all()
-        self.env.cr.execute("SET LOCAL lock_timeout = '5s'")
-        messages = len(record.message_ids)
-        with closing(odoo.sql_db.db_connect(self.env.cr.dbname).cursor()) as other:
-            other.execute("SELECT id FROM sale_order WHERE id = %s FOR NO KEY UPDATE", [record.sale_order_id.id])
-            with self.assertRaises(errors.LockNotAvailable), self.env.cr.savepoint():
-                record._draft_fresh(TODAY)
-            self.env.invalidate_all()
-            drafted, more = self.Readiness._draft_due_periods(TODAY)
-            other.rollback()
-        self.assertFalse(record.invoice_id)
-        self.assertEqual(record.state, "ready", "left for the run the change calls")
-        self.assertEqual(len(record.message_ids), messages, "no failure reported")
-        self.assertEqual((drafted, more), (0, False))
+        record.sale_order_id.write({"ps_readiness_dirty": True})
+        self.env.flush_all()  # this transaction now holds the engagement
+        with closing(odoo.sql_db.db_connect(self.env.cr.dbname).cursor()) as cr:
+            cr.execute("SET lock_timeout = '5s'")  # a guard: the run must not wait at all
+            run = api.Environment(cr, SUPERUSER_ID, {})["ps.billing.readiness"].browse(record.id)
+            state, messages = run.state, len(run.message_ids)
+            started = time.monotonic()
+            with self.assertRaises(errors.LockNotAvailable), cr.savepoint():
+                run._draft_fresh(TODAY)
+            self.assertLess(time.monotonic() - started, 2, "the run does not wait for the user's transaction")
+            failed = run.env["ps.batch.runner"]._run_batch(
+                run,
+                lambda batch: batch._draft_fresh(TODAY),
+                "draft the invoice of",
+                on_failure=lambda item, error: item._on_drafting_failure(error),
+            )
+            self.assertEqual(failed, run)
+            run.invalidate_recordset()
+            self.assertEqual((run.state, run.invoice_id), (state, run.invoice_id.browse()), "left as it was")
+            self.assertEqual(len(run.message_ids), messages, "no failure reported")
+            cr.rollback()

@@ -11,6 +11,7 @@ The chat it creates is deleted at the end.
 
 import base64
 import json
+import resource
 import shutil
 import socket
 import subprocess
@@ -32,6 +33,10 @@ def _free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def _lift_address_space_limit():
+    resource.setrlimit(resource.RLIMIT_AS, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
 
 
 class _DevTools:
@@ -161,6 +166,9 @@ class TestLiveNotification(BaseCase):
             ],
             stdout=subprocess.DEVNULL,
             stderr=log,
+            # Odoo's test server caps this process's address space (limit_memory_hard), which
+            # Chromium inherits and dies of; Odoo's own browser tests lift the cap the same way.
+            preexec_fn=_lift_address_space_limit,  # noqa: PLW1509 -- no thread runs in the child before exec
         )
         self.addCleanup(self._stop, browser)
         port_file = Path(profile) / "DevToolsActivePort"
