@@ -348,12 +348,8 @@ class Benchmark:
         env = self.env
         moves = env["account.move"]
         # One draft per engagement up to its latest ready period, as the engine drafts.
-        last_end = {}
-        for record in ready:
-            order = record.sale_order_id
-            last_end[order] = max(last_end.get(order, record.period_end), record.period_end)
         by_end = defaultdict(lambda: env["sale.order"])
-        for order, period_end in last_end.items():
+        for order, period_end in ready._get_last_period_end_by_order().items():
             by_end[period_end] |= order
         for period_end, orders in by_end.items():
             wizard = (

@@ -202,9 +202,7 @@ class PsBillingReadiness(models.Model):
         """Create the invoice draft of ready periods whose cutoff has passed."""
         is_controller = self.env.user.has_group(GROUP_FINANCE_CONTROLLER)
         # The earlier ready periods of the same engagements go with them: their draft bills them too.
-        last_end = {
-            order: max(periods.mapped("period_end")) for order, periods in self.grouped("sale_order_id").items()
-        }
+        last_end = self._get_last_period_end_by_order()
         records = self | self.search(
             [("sale_order_id", "in", self.sale_order_id.ids), ("state", "=", "ready"), ("invoice_id", "=", False)]
         ).filtered(lambda r: r.period_end < last_end[r.sale_order_id])
@@ -940,6 +938,10 @@ class PsBillingReadiness(models.Model):
         if moves:
             self._on_invoice_drafted(moves)
         return moves
+
+    def _get_last_period_end_by_order(self):
+        """Return {engagement: end of its latest period among these records}: where its one draft stops."""
+        return {order: max(periods.mapped("period_end")) for order, periods in self.grouped("sale_order_id").items()}
 
     def _check_earlier_periods_included(self):
         """Refuse to draft a period while an earlier one of its engagement, with something to bill, stays open."""
