@@ -145,7 +145,7 @@ class TestBillingRunOrder(BillingControlCase):
             with self.assertRaises(errors.LockNotAvailable), cr.savepoint():
                 run._draft_fresh(TODAY)
             self.assertLess(time.monotonic() - started, 2, "the run does not wait for the user's transaction")
-            failed = run.env["ps.batch.runner"]._run_batch(
+            failed = run._ps_run_batch(
                 run,
                 lambda batch: batch._draft_fresh(TODAY),
                 "draft the invoice of",

@@ -1,11 +1,10 @@
 """Every scheduled action of the suite, interrupted in its second batch and run again.
 
 Each test builds at least three targets of one scheduled action and runs it
-batch by batch (``limit=1``). The first batch completes (in production it is
-committed). The second batch crashes at the point where its work would be
-committed: the module's commit-between-batches method raises, and the
-savepoint around the run rolls its work back exactly as a crash before the
-commit would. The action is then run until it finds nothing left, and once
+batch by batch (``limit=1``). The first batch completes (in production Odoo
+commits it at the end of the run). The second run crashes after its work,
+before Odoo's commit: the savepoint around the run rolls its work back exactly
+as a crash before the commit would. The action is then run until it finds nothing left, and once
 more. Every target must then have been handled exactly once: one draft,
 reminder, request or activity each, none missing.
 
@@ -17,7 +16,6 @@ test's targets.
 
 from collections import Counter
 from datetime import date, datetime, timedelta
-from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -34,12 +32,10 @@ POWER_CUT = "power cut"
 class CronFaultMixin:
     """Run a scheduled action with a crash in its second batch, then until it is done.
 
-    The crash is raised where every scheduled action of the suite commits a batch:
-    ``ps.batch.runner._commit_between_batches``.
+    Every scheduled action of the suite handles one batch per run (``ps.cron.mixin``)
+    and Odoo commits after each run: the crash comes after the second run's work,
+    before that commit.
     """
-
-    _fault_model = "ps.batch.runner"
-    _fault_method = "_commit_between_batches"
 
     def _run_through_power_cut(self, cron, progress):
         """Run ``cron`` (called with ``limit=``) one batch, crash its second batch at the fault point,
@@ -57,9 +53,9 @@ class CronFaultMixin:
             at_crash.append(progress())
             raise RuntimeError(POWER_CUT)
 
-        with patch.object(type(self.env[self._fault_model]), self._fault_method, side_effect=power_cut):
-            with self.assertRaisesRegex(RuntimeError, POWER_CUT), self.env.cr.savepoint():
-                cron(limit=1)
+        with self.assertRaisesRegex(RuntimeError, POWER_CUT), self.env.cr.savepoint():
+            cron(limit=1)
+            power_cut()  # where Odoo would commit the run
         self.assertEqual(len(at_crash), 1, "the second batch crashed once, at the point of its commit")
         self.assertGreater(at_crash[0], first_batch, "the second batch had done its work when it crashed")
         self.assertEqual(progress(), first_batch, "the interrupted batch left nothing behind")

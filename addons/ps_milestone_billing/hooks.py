@@ -31,13 +31,12 @@ def _apply_install_policies(env, company_ids, with_demo):
     companies = env["res.company"].browse(company_ids).exists()
     companies.write({"ps_milestone_acceptance_required": False})
     # The engagements' own setting was computed when the column was made, before this decision;
-    # written in SQL so as not to withdraw finance's confirmation of their terms.
-    env.cr.execute(
-        "UPDATE sale_order SET ps_milestone_acceptance_required = false WHERE company_id IN %s",
-        [tuple(companies.ids)],
+    # not through write(), which would withdraw finance's confirmation of their terms.
+    orders = env["sale.order"].search([("company_id", "in", companies.ids)])
+    env["ps.batch.runner"]._write_rows(
+        "sale.order", ["ps_milestone_acceptance_required"], [(order_id, False) for order_id in orders.ids]
     )
-    env["sale.order"].invalidate_model(["ps_milestone_acceptance_required"])
-    env["sale.order"].search([("company_id", "in", companies.ids)])._ps_recompute_milestone_delivery()
+    orders._ps_recompute_milestone_delivery()
     env.flush_all()
     _logger.warning(
         "Billing Control: %s billed milestones before; client acceptance of milestones starts off there "

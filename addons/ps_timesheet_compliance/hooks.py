@@ -2,7 +2,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 
+from odoo import fields
 from odoo.addons.ps_billing_readiness.ps_install_history import recall_companies, remember_companies
+from odoo.tools import split_every
 
 _logger = logging.getLogger(__name__)
 HISTORY_PARAM = "ps_timesheet_compliance.companies_with_history"
@@ -48,13 +50,19 @@ def post_init_hook(env):
     invoicing starts off where unbilled time existed before (see ``_apply_install_policies``)."""
     env.cr.execute(
         """
-        UPDATE account_analytic_line l
-           SET ps_state = 'approved', ps_approved_on = now() at time zone 'UTC'
-          FROM account_move m
-         WHERE m.id = l.timesheet_invoice_id AND m.state != 'cancel' AND l.project_id IS NOT NULL
+        SELECT l.id
+          FROM account_analytic_line l
+          JOIN account_move m ON m.id = l.timesheet_invoice_id
+         WHERE m.state != 'cancel' AND l.project_id IS NOT NULL
         """
     )
-    env["account.analytic.line"].invalidate_model(["ps_state", "ps_approved_on"])
+    # The time of a whole history, invoiced and locked: not through write() (which refuses to
+    # change invoiced time) but through the suite's bulk write, which tells the ORM what changed.
+    now = fields.Datetime.now()
+    for ids in split_every(10000, [line_id for (line_id,) in env.cr.fetchall()]):
+        env["ps.batch.runner"]._write_rows(
+            "account.analytic.line", ["ps_state", "ps_approved_on"], [(line_id, "approved", now) for line_id in ids]
+        )
     _apply_install_policies(env, *recall_companies(env, HISTORY_PARAM, "ps_timesheet_compliance"))
     # Delivered quantities of timesheet services now count approved time only (where the policy is on).
     lines = env["sale.order.line"].search([("qty_delivered_method", "=", "timesheet"), ("state", "=", "sale")])

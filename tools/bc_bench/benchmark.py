@@ -283,7 +283,7 @@ class Benchmark:
     def _read_side(self, records):
         """Every aggregate the checks need, as ``_evaluate`` runs them, without writing; return per-check seconds."""
         timings = {}
-        records._run_checks(timings)
+        records._ps_run_checks(self.day, timings)
         return timings
 
     def _floor(self, records):

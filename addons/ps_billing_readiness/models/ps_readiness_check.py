@@ -6,14 +6,14 @@ from odoo.exceptions import ValidationError
 
 class PsReadinessCheck(models.Model):
     """A readiness check: configuration as a record, logic as the method
-    ``ps.billing.readiness._check_<code>`` that a module ships with it."""
+    ``ps.billing.readiness._ps_check_<code>(evaluation)`` that a module ships with it."""
 
     _name = "ps.readiness.check"
     _description = "Readiness Check"
     _order = "sequence, id"
 
     name = fields.Char(required=True, translate=True)
-    code = fields.Char(required=True, readonly=True, help="Names the method _check_<code> of the readiness model.")
+    code = fields.Char(required=True, readonly=True, help="Names the method _ps_check_<code> of the readiness model.")
     sequence = fields.Integer(default=10)
     severity = fields.Selection(
         [("blocking", "Blocking"), ("warning", "Warning")],
@@ -45,9 +45,13 @@ class PsReadinessCheck(models.Model):
     def _check_method_exists(self):
         Readiness = self.env["ps.billing.readiness"]
         for check in self:
-            if not callable(getattr(Readiness, f"_check_{check.code}", None)):
+            if not callable(getattr(Readiness, f"_ps_check_{check.code}", None)):
                 raise ValidationError(
-                    _("The readiness check %(name)s has no method _check_%(code)s.", name=check.name, code=check.code)
+                    _(
+                        "The readiness check %(name)s has no method _ps_check_%(code)s.",
+                        name=check.name,
+                        code=check.code,
+                    )
                 )
 
     def _applies_to(self, billing_model):

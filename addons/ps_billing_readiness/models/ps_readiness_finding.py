@@ -2,7 +2,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import split_every
 
 
 class PsReadinessFinding(models.Model):
@@ -62,54 +61,26 @@ class PsReadinessFinding(models.Model):
 
     @api.model
     def _replace_findings(self, readiness, vals_list):
-        """Replace the findings of ``readiness`` by new ones made of ``vals_list``.
+        """Replace the findings of ``readiness`` by new ones made of ``vals_list`` (an evaluation's).
 
-        An evaluation rewrites thousands of findings of a table the engine owns
-        and nothing else references: a DELETE and one INSERT per thousand rows
-        keep it fast and its query count flat, where the ORM would spend most of
-        the evaluation creating them one by one.
+        The old ones are deleted through the ORM; the new ones, thousands at every evaluation,
+        are inserted by the suite's bulk helper (``ps.batch.runner._insert_rows``), given the
+        stored related fields the ORM would compute, one read per readiness record.
         """
         if not readiness:
             return
-        self.flush_model()
-        cr = self.env.cr
-        cr.execute("DELETE FROM ps_readiness_finding WHERE readiness_id IN %s", [tuple(readiness.ids)])
-        # The stored related fields of each readiness record, read once for all its findings.
+        self.sudo().search([("readiness_id", "in", readiness.ids)]).unlink()
         related = {
-            record.id: (record.sale_order_id.id, record.owner_id.id or None, record.company_id.id)
+            record.id: {
+                "sale_order_id": record.sale_order_id.id,
+                "owner_id": record.owner_id.id,
+                "company_id": record.company_id.id,
+            }
             for record in readiness
         }
-        columns = (
-            "readiness_id, check_id, check_code, severity, message, amount_at_risk, res_model, res_id,"
-            " sale_order_id, owner_id, company_id, create_uid, write_uid, create_date, write_date"
+        self.env["ps.batch.runner"]._insert_rows(
+            self._name, [{**vals, **related[vals["readiness_id"]]} for vals in vals_list]
         )
-        now = "(now() at time zone 'UTC')"
-        for chunk in split_every(1000, vals_list):
-            params = []
-            for vals in chunk:
-                order_id, owner_id, company_id = related[vals["readiness_id"]]
-                params += [
-                    vals["readiness_id"],
-                    vals.get("check_id"),
-                    vals["check_code"],
-                    vals["severity"],
-                    vals["message"],
-                    vals.get("amount_at_risk") or 0.0,
-                    vals.get("res_model"),
-                    vals.get("res_id"),
-                    order_id,
-                    owner_id,
-                    company_id,
-                    self.env.uid,
-                    self.env.uid,
-                ]
-            row = f"(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, {now}, {now})"
-            cr.execute(
-                f"INSERT INTO ps_readiness_finding ({columns}) VALUES {', '.join([row] * len(chunk))}",  # noqa: S608
-                params,
-            )
-        self.invalidate_model()
-        readiness.invalidate_recordset(["finding_ids"])
 
     def action_open_record(self):
         """Open the record the finding is about."""

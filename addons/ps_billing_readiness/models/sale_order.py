@@ -282,25 +282,20 @@ class SaleOrder(models.Model):
         orders = self.filtered(lambda o: o.state == "sale" and o.ps_has_services and not o.ps_terms_confirmed)
         if not orders:
             return
-        activity_type = self.env.ref("ps_billing_readiness.mail_activity_type_confirm_terms")
         controllers = self._ps_get_finance_controllers()
-        runner = self.env["ps.batch.runner"]
-        existing = runner._get_activity_keys(orders, activity_type)
-        vals_list = [
-            {
-                "res_model_id": self.env["ir.model"]._get_id(self._name),
-                "res_id": order.id,
-                "activity_type_id": activity_type.id,
-                "automated": True,
-                "user_id": user.id,
-                "summary": _("Confirm billing terms of %s", order.name),
-                "date_deadline": fields.Date.context_today(self),
-            }
-            for order in orders
-            for user in controllers
-            if (order.id, user.id) not in existing
-        ]
-        runner._create_activities(vals_list)
+        self.env["ps.batch.runner"]._schedule_activities(
+            self.env.ref("ps_billing_readiness.mail_activity_type_confirm_terms"),
+            [
+                {
+                    "record": order,
+                    "user": user,
+                    "summary": _("Confirm billing terms of %s", order.name),
+                    "date_deadline": fields.Date.context_today(self),
+                }
+                for order in orders
+                for user in controllers
+            ],
+        )
 
     @api.model
     def _ps_get_finance_controllers(self):

@@ -5,6 +5,7 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from odoo import fields
+from odoo.addons.ps_billing_readiness.models.ps_readiness_evaluation import ReadinessEvaluation
 from odoo.tests import tagged
 from odoo.tools import format_amount
 
@@ -49,9 +50,10 @@ class TestReadinessChecks(BillingControlCase):
             currency.position = position
             for lang in ("en_US", french.code):
                 record = readiness.with_context(lang=lang)
+                evaluation = ReadinessEvaluation(record, self.today)
                 for amount in (0.0, 1234567.891, -1500.5, 0.004):
                     self.assertEqual(
-                        record._format(amount),
+                        evaluation.format_amount(amount, currency),
                         format_amount(record.env, amount, currency),
                         f"{amount} in {lang}, symbol {position}",
                     )

@@ -3,7 +3,6 @@
 from collections import defaultdict
 
 from odoo import _, api, models
-from odoo.tools import format_date
 
 
 class PsBillingReadiness(models.Model):
@@ -16,9 +15,11 @@ class PsBillingReadiness(models.Model):
         self.env["project.milestone"]._cron_ps_deemed_acceptance(limit=limit)
         return res
 
-    def _check_milestones_accepted(self, check):
+    @api.model
+    def _ps_check_milestones_accepted(self, evaluation):
         """Milestones reached in the period (or earlier, for the earliest open one) that are not accepted."""
-        orders = self.sale_order_id.filtered("ps_milestone_acceptance_required")
+        records = evaluation.targets
+        orders = records.sale_order_id.filtered("ps_milestone_acceptance_required")
         if not orders:
             return []
         milestones = (
@@ -29,25 +30,21 @@ class PsBillingReadiness(models.Model):
                     ("sale_line_id.order_id", "in", orders.ids),
                     ("is_reached", "=", True),
                     ("ps_acceptance_state", "in", ("awaiting", "rejected")),
-                    ("reached_date", "<=", max(self.mapped("period_end"))),
+                    ("reached_date", "<=", evaluation.last_end),
                 ],
                 order="reached_date, id",
             )
         )
         if not milestones:
             return []
-        earliest_ids = set(self._get_earliest_open().ids)
         by_order = defaultdict(list)
         for milestone in milestones:
             by_order[milestone.sale_line_id.order_id.id].append(milestone)
         findings = []
-        for record in self:
-            lower = None if record.id in earliest_ids else record.period_start
+        for record in records:
             for milestone in by_order.get(record.sale_order_id.id, ()):
                 line = milestone.sale_line_id
-                if milestone.reached_date > record.period_end:
-                    continue
-                if lower is not None and milestone.reached_date < lower:
+                if not evaluation.takes(record, milestone.reached_date):
                     continue
                 amount = milestone.quantity_percentage * line.price_subtotal
                 if milestone.ps_acceptance_state == "rejected":
@@ -58,33 +55,27 @@ class PsBillingReadiness(models.Model):
                 else:
                     status = _(
                         "awaits the client's acceptance since %s",
-                        format_date(
-                            self.env,
-                            milestone.ps_awaiting_since or milestone.reached_date,
-                        ),
+                        evaluation.format_date(milestone.ps_awaiting_since or milestone.reached_date),
                     )
-                findings.append(
-                    record._finding(
-                        _(
-                            'Milestone "%(milestone)s" reached on %(date)s %(status)s: %(amount)s cannot be billed.',
-                            milestone=milestone.name,
-                            date=format_date(self.env, milestone.reached_date),
-                            status=status,
-                            amount=record._format(amount),
-                        ),
-                        amount,
-                        milestone,
-                    )
+                text = _(
+                    'Milestone "%(milestone)s" reached on %(date)s %(status)s: %(amount)s cannot be billed.',
+                    milestone=milestone.name,
+                    date=evaluation.format_date(milestone.reached_date),
+                    status=status,
+                    amount=evaluation.format_amount(amount, record.currency_id),
                 )
+                findings.append(evaluation.finding(record, text, amount, milestone))
         return findings
 
-    def _check_subcontractor_costs(self, check):
+    @api.model
+    def _ps_check_subcontractor_costs(self, evaluation):
         """Draft vendor bills charged to the engagement's project: costs not yet approved.
 
         Blocking for milestone billing (the milestone's margin is unknown until
         they are approved), the check's own severity otherwise.
         """
-        accounts = self.project_id.analytic_account_id
+        records = evaluation.targets
+        accounts = records.project_id.analytic_account_id
         if not accounts:
             return []
         bill_lines = (
@@ -110,9 +101,9 @@ class PsBillingReadiness(models.Model):
                     if int(account_id) in account_ids:
                         costs[int(account_id)][line.move_id] += line.balance * percentage / 100.0
         findings = []
-        for record in self:
+        for record in records:
             account = record.project_id.analytic_account_id
-            severity = "blocking" if record.billing_model == "milestone" else check.severity
+            severity = "blocking" if record.billing_model == "milestone" else None
             for bill, cost in costs.get(account.id, {}).items():
                 bill_date = bill.invoice_date or bill.date
                 if bill_date and bill_date > record.period_end:
@@ -123,18 +114,13 @@ class PsBillingReadiness(models.Model):
                     record.company_id,
                     bill_date or record.period_end,
                 )
-                vals = record._finding(
-                    _(
-                        "Vendor bill %(bill)s of %(vendor)s charges %(amount)s to project %(project)s and is still "
-                        "a draft: the cost is not approved.",
-                        bill=bill.ref or bill.display_name,
-                        vendor=bill.partner_id.display_name or _("an unknown vendor"),
-                        amount=record._format(amount),
-                        project=record.project_id.display_name,
-                    ),
-                    amount,
-                    bill,
+                text = _(
+                    "Vendor bill %(bill)s of %(vendor)s charges %(amount)s to project %(project)s and is still "
+                    "a draft: the cost is not approved.",
+                    bill=bill.ref or bill.display_name,
+                    vendor=bill.partner_id.display_name or _("an unknown vendor"),
+                    amount=evaluation.format_amount(amount, record.currency_id),
+                    project=record.project_id.display_name,
                 )
-                vals["severity"] = severity
-                findings.append(vals)
+                findings.append(evaluation.finding(record, text, amount, bill, severity=severity))
         return findings

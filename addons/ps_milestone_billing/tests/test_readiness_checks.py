@@ -3,6 +3,7 @@
 from datetime import date
 
 from odoo import Command
+from odoo.addons.ps_billing_readiness.models.ps_readiness_evaluation import ReadinessEvaluation
 from odoo.tests import tagged
 
 from .common import MilestoneBillingCase
@@ -132,6 +133,7 @@ class TestMilestoneReadinessChecks(MilestoneBillingCase):
     def _count_queries(self, records, *checks):
         self.env.invalidate_all()
         before = self.cr.sql_log_count
+        evaluation = ReadinessEvaluation(records, self.today)
         for check in checks:
-            getattr(records, f"_check_{check.code}")(check)
+            evaluation.run_check(check, records)
         return self.cr.sql_log_count - before

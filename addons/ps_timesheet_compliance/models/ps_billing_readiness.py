@@ -3,20 +3,23 @@
 from collections import defaultdict
 from datetime import timedelta
 
-from odoo import _, fields, models
+from odoo import _, api, models
 from odoo.tools import float_compare, float_is_zero, float_round
 
 
 class PsBillingReadiness(models.Model):
     _inherit = "ps.billing.readiness"
 
-    def _check_timesheets_approved(self, check):
+    @api.model
+    def _ps_check_timesheets_approved(self, evaluation):
         """Time logged on the engagement up to the period's end that is not approved yet."""
-        sale_lines = self.sale_order_id.order_line.filtered(lambda line: line.qty_delivered_method == "timesheet")
+        records = evaluation.targets
+        order_ids = set(records.sale_order_id.ids)
+        sale_lines = evaluation.timesheet_lines.filtered(lambda line: line.order_id.id in order_ids)
         if not sale_lines:
             return []
         # By month for the engagements whose periods are whole months, by day for the others.
-        rows = self._read_timesheet_rows(
+        rows = evaluation.read_timesheet_rows(
             sale_lines,
             [
                 ("project_id", "!=", False),
@@ -37,57 +40,49 @@ class PsBillingReadiness(models.Model):
         for sale_line, employee, state, day, quantity in rows:
             order_id, price = line_info[sale_line.id]
             rows_by_order[order_id].append((employee, state, day, quantity, price))
-        earliest_ids = set(self._get_earliest_open().ids)
         message = _(
             "%(employee)s has %(submitted).2f hours waiting for approval and %(draft).2f hours not "
             "submitted on %(order)s up to %(end)s: %(amount)s cannot be billed until approved."
         )
-        label = self._get_date_label()
         findings = []
-        for record in self:
+        for record in records:
             # Like the deliverable: the earliest open period takes everything before it too.
-            lower = None if record.id in earliest_ids else record.period_start
-            upper = record.period_end
             hours = defaultdict(lambda: defaultdict(float))
             amounts = defaultdict(float)
+            lower, upper = evaluation.lower_bound(record), record.period_end
             for employee, state, day, quantity, price in rows_by_order.get(record.sale_order_id.id, ()):
-                if day > upper:
-                    continue
-                if lower and day < lower:
+                if day > upper or (lower is not None and day < lower):
                     continue
                 hours[employee][state] += quantity
                 amounts[employee] += quantity * price
             for employee, by_state in sorted(hours.items(), key=lambda item: item[0].name or ""):
                 if float_is_zero(sum(by_state.values()), precision_digits=2):
                     continue
+                text = message % {
+                    "employee": employee.name,
+                    "submitted": by_state.get("submitted", 0.0),
+                    "draft": by_state.get("draft", 0.0),
+                    "order": record.sale_order_id.name,
+                    "end": evaluation.format_date(record.period_end),
+                    "amount": evaluation.format_amount(amounts[employee], record.currency_id),
+                }
                 findings.append(
-                    record._finding(
-                        message
-                        % {
-                            "employee": employee.name,
-                            "submitted": by_state.get("submitted", 0.0),
-                            "draft": by_state.get("draft", 0.0),
-                            "order": record.sale_order_id.name,
-                            "end": label(record.period_end),
-                            "amount": record._format(amounts[employee]),
-                        },
-                        amounts[employee],
-                        record.project_id or record.sale_order_id,
-                    )
+                    evaluation.finding(record, text, amounts[employee], record.project_id or record.sale_order_id)
                 )
         return findings
 
-    def _check_timesheets_missing(self, check):
+    @api.model
+    def _ps_check_timesheets_missing(self, evaluation):
         """Consultants who logged on the engagement's project lately but are short in this period.
 
         One finding per consultant and billing period when one of its timesheet
         periods that are over by now is short beyond the tolerance; it adds up
         the hours of all those periods.
         """
-        records = self.filtered("project_id")
+        records = evaluation.targets.filtered("project_id")
         if not records:
             return []
-        today = fields.Date.context_today(self)
+        today = evaluation.day
         # Who logged on each project within each record's look-back: one aggregate per
         # distinct window (a few: the open periods of each billing cycle), not per record.
         windows, lookbacks = defaultdict(list), {}
@@ -155,7 +150,6 @@ class PsBillingReadiness(models.Model):
                 "expected_hours": hours,
                 "missing_hours": max(hours - sum(logged[key].values()), 0.0),
             }
-        label = self._get_date_label()
         message = _(
             "%(employee)s logged on %(project)s lately but is missing %(missing).2f of %(expected).2f hours "
             "from %(start)s to %(end)s: time may be unlogged."
@@ -175,33 +169,23 @@ class PsBillingReadiness(models.Model):
                 if not any(short[(values[(employee.id, start)]["missing_hours"], tolerance)] for start in starts):
                     continue
                 over = [values[(employee.id, start)] for start in starts]
-                findings.append(
-                    record._finding(
-                        message
-                        % {
-                            "employee": names[employee.id],
-                            "project": projects[record.project_id.id],
-                            "missing": sum(vals["missing_hours"] for vals in over),
-                            "expected": sum(vals["expected_hours"] for vals in over),
-                            "start": label(min(vals["period_start"] for vals in over)),
-                            "end": label(max(vals["period_end"] for vals in over)),
-                        },
-                        0.0,
-                        record.project_id,
-                    )
-                )
+                text = message % {
+                    "employee": names[employee.id],
+                    "project": projects[record.project_id.id],
+                    "missing": sum(vals["missing_hours"] for vals in over),
+                    "expected": sum(vals["expected_hours"] for vals in over),
+                    "start": evaluation.format_date(min(vals["period_start"] for vals in over)),
+                    "end": evaluation.format_date(max(vals["period_end"] for vals in over)),
+                }
+                findings.append(evaluation.finding(record, text, 0.0, record.project_id))
         return findings
 
     def _get_timesheet_periods(self, company):
         """Return the timesheet periods (start, end, cutoff) of ``company`` overlapping this billing period."""
         self.ensure_one()
-        periods = []
-        day = self.period_start
-        while day <= self.period_end:
-            period = company._get_ps_timesheet_period(day)
-            periods.append(period)
-            day = period[1] + timedelta(days=1)
-        return periods
+        return self._ps_get_periods_between(
+            company.ps_timesheet_period, self.period_start, self.period_end, company.ps_timesheet_cutoff_days
+        )
 
     def _get_timesheet_lookback_start(self):
         """Return the first day of the look-back before this billing period (the company's last periods)."""

@@ -25,7 +25,7 @@ class PsTimesheetReminder(models.Model):
     """
 
     _name = "ps.timesheet.reminder"
-    _inherit = ["ps.protected.mixin"]
+    _inherit = ["ps.protected.mixin", "ps.cron.mixin"]
     _description = "Timesheet Reminder Sent"
     _order = "sent_on desc, id desc"
 
@@ -133,11 +133,9 @@ class PsTimesheetReminder(models.Model):
             if (approver.id, employee.id, start) not in sent:
                 by_approver[approver][(employee, start, end)] = group
         approvers = list(by_approver)[:limit]
-        runner = self.env["ps.batch.runner"]
-        failed = runner._run_each(
+        failed = self._ps_run_each(
             approvers, lambda approver: self._send_approver_reminder(approver, by_approver[approver]), "remind approver"
         )
-        runner._commit_between_batches()
         if len(by_approver) > limit and len(failed) < len(approvers):
             self.env.ref("ps_timesheet_compliance.ir_cron_remind_approvers")._trigger()
         return len(approvers)

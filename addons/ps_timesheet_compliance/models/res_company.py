@@ -1,8 +1,6 @@
 # Copyright 2026 Billing Control
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from datetime import timedelta
 
-from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.addons.ps_billing_readiness.ps_db_defaults import set_db_defaults
@@ -89,10 +87,5 @@ class ResCompany(models.Model):
     def _get_ps_timesheet_period(self, day):
         """Return (start, end, cutoff) of this company's timesheet period containing ``day``."""
         self.ensure_one()
-        if self.ps_timesheet_period == "monthly":
-            start = day.replace(day=1)
-            end = start + relativedelta(months=1, days=-1)
-        else:
-            start = day - timedelta(days=day.weekday())
-            end = start + timedelta(days=6)
-        return start, end, end + timedelta(days=self.ps_timesheet_cutoff_days)
+        cycle = "monthly" if self.ps_timesheet_period == "monthly" else "weekly"
+        return self.env["ps.period.mixin"]._ps_get_period(cycle, day, self.ps_timesheet_cutoff_days)

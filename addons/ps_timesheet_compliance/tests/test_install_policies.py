@@ -2,7 +2,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Installing the module into a firm's database must not stop the invoicing of its delivered time."""
 
-from odoo.addons.ps_timesheet_compliance.hooks import _apply_install_policies, _companies_with_unbilled_time
+from odoo.addons.ps_timesheet_compliance.hooks import (
+    _apply_install_policies,
+    _companies_with_unbilled_time,
+    post_init_hook,
+)
 from odoo.tests import tagged
 
 from .common import TimesheetComplianceCase
@@ -29,3 +33,28 @@ class TestInstallPolicies(TimesheetComplianceCase):
     def test_a_trial_database_with_demo_data_keeps_the_policy_on(self):
         self.assertFalse(_apply_install_policies(self.env, [self.company.id], with_demo=True))
         self.assertTrue(self.company.ps_timesheet_approved_only)
+
+    def test_time_invoiced_before_the_installation_counts_as_approved(self):
+        """The post-install hook marks invoiced time approved through the bulk write, which tells the ORM."""
+        self._confirm_terms()
+        line = self._log_time(self.employee_consultant, 3.0, "2026-10-12")
+        self._submit(line)
+        self._approve(line)
+        invoice = self.engagement._create_invoices()
+        self.assertEqual(line.timesheet_invoice_id, invoice)
+        draft = self._log_time(self.employee_consultant, 2.0, "2026-10-13")
+        self.env.flush_all()
+        # As before the installation: no approval state on anything.
+        self.env.cr.execute(
+            "UPDATE account_analytic_line SET ps_state = 'draft', ps_approved_on = NULL WHERE id IN %s",
+            [(line.id, draft.id)],
+        )
+        self.env.invalidate_all()
+        self.assertEqual(line.ps_state, "draft")
+        post_init_hook(self.env)
+        self.assertEqual(line.ps_state, "approved", "invoiced time counts as approved")
+        self.assertTrue(line.ps_approved_on)
+        self.assertEqual(draft.ps_state, "draft", "time not invoiced keeps waiting for approval")
+        self.env.flush_all()
+        self.env.cr.execute("SELECT ps_state FROM account_analytic_line WHERE id = %s", [line.id])
+        self.assertEqual(self.env.cr.fetchone()[0], "approved")

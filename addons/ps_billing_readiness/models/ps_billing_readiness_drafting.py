@@ -1,0 +1,199 @@
+# Copyright 2026 Billing Control
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Readiness records: invoice drafts through Odoo's invoicing, and the activities of blocked periods."""
+
+from collections import defaultdict
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import _, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import format_date
+
+from .ps_billing_readiness import GROUP_FINANCE_CONTROLLER
+
+
+class PsBillingReadiness(models.Model):
+    # The model is split by concern across files (house style), on purpose.
+    _inherit = "ps.billing.readiness"  # pylint: disable=consider-merging-classes-inherited
+    # ------------------------------------------------------------
+    # Drafting
+    # ------------------------------------------------------------
+
+    def _check_can_draft_anyway(self):
+        if not self.env.user.has_group(GROUP_FINANCE_CONTROLLER):
+            raise AccessError(_("Only a Finance Controller can draft a blocked engagement anyway."))
+        for record in self:
+            if record.invoice_id:
+                raise UserError(_("This period already has its invoice draft %s.", record.invoice_id.display_name))
+            if record.state != "blocked":
+                raise UserError(_("Draft anyway is for blocked periods; this one can be drafted normally."))
+
+    def _create_invoice_drafts(self, override_reason=None):
+        """Create the invoice drafts of these records through Odoo's invoicing and link them; return the drafts.
+
+        One draft per engagement, billing what was delivered up to the end of the latest
+        of its periods among these records: the earlier ones are invoiced by the same
+        draft (after a long block the backlog reaches one invoice, and Odoo never finds
+        a period emptied by the one drafted before it). An earlier open period of the
+        engagement with something to bill must be among them: a draft of a later period
+        would bill it too. Engagements whose drafts end on the same day are drafted by
+        one call of ``_create_invoices``, as Odoo's own invoicing wizard does.
+        """
+        records = self.filtered(lambda r: not r.invoice_id)
+        records._check_earlier_periods_included()
+        by_order = records.grouped("sale_order_id")
+        latest_by_end = defaultdict(lambda: self.browse())
+        for order_records in by_order.values():
+            latest = order_records.sorted("period_end")[-1]
+            latest_by_end[latest.period_end] |= latest
+        moves = self.env["account.move"]
+        for period_end in sorted(latest_by_end):
+            batch = latest_by_end[period_end]
+            orders = batch.sale_order_id
+            lines = orders.order_line.filtered(lambda line: not line.display_type)
+            lines._recompute_qty_to_invoice(None, period_end)
+            # What was delivered after the period (a milestone reached since) waits for its own period.
+            other_lines = lines.filtered(lambda line: line.qty_delivered_method != "timesheet")
+            for line_id, quantity in other_lines._ps_get_deliverable_quantities(period_end).items():
+                line = other_lines.browse(line_id)
+                if quantity < line.qty_to_invoice:
+                    line.qty_to_invoice = quantity
+            drafted = orders.with_context(timesheet_end_date=period_end)._create_invoices(grouped=True, final=False)
+            # grouped=True: one draft per engagement, found back through the sales lines it bills.
+            for move in drafted:
+                order = move.line_ids.sale_line_ids.order_id[:1]
+                covered = by_order.get(order)
+                if not covered:
+                    continue
+                move.sudo().write(covered._prepare_invoice_link_vals(override_reason))
+                covered.sudo().write({"invoice_id": move.id, "state": "invoiced", "blocked_since": False})
+            missing = batch.filtered(lambda r: not r.invoice_id)
+            if missing:
+                raise UserError(
+                    _("Odoo found nothing to invoice on %s.", ", ".join(missing.sale_order_id.mapped("name")))
+                )
+            moves |= drafted
+        drafted_records = records.filtered("invoice_id")
+        drafted_records._log_drafted(override_reason)
+        drafted_records._close_blocked_activities()
+        if moves:
+            self._on_invoice_drafted(moves)
+        return moves
+
+    def _get_last_period_end_by_order(self):
+        """Return {engagement: end of its latest period among these records}: where its one draft stops."""
+        return {order: max(periods.mapped("period_end")) for order, periods in self.grouped("sale_order_id").items()}
+
+    def _check_earlier_periods_included(self):
+        """Refuse to draft a period while an earlier one of its engagement, with something to bill, stays open."""
+        held = self._get_held_by_earlier()
+        if held:
+            raise UserError(
+                _(
+                    "An earlier period of %s is still open with something to bill: draft it first, or together "
+                    "with this one (its draft would bill the earlier period too).",
+                    ", ".join(held.sale_order_id.mapped("name")),
+                )
+            )
+
+    def _create_invoice_draft(self, override_reason=None):
+        """Create the invoice draft of this record; return it."""
+        self.ensure_one()
+        return self._create_invoice_drafts(override_reason)
+
+    def _log_drafted(self, override_reason=None):
+        """Say on each record and its draft what was drafted, and by whom when it was forced."""
+        if override_reason:
+            body = _(
+                "Drafted anyway by %(user)s despite blocking findings: %(reason)s",
+                user=self.env.user.name,
+                reason=override_reason,
+            )
+            self._message_log_batch({record.id: body for record in self})
+        else:
+            self._message_log_batch(
+                {record.id: _("Invoice draft %s created for this period.", record.invoice_id.name) for record in self}
+            )
+        self.invoice_id._message_log_batch(
+            {
+                move.id: _(
+                    "Drafted from the billing readiness of %s.", ", ".join(periods.sorted("period_end").mapped("name"))
+                )
+                for move, periods in self.grouped("invoice_id").items()
+            }
+        )
+
+    def _prepare_invoice_link_vals(self, override_reason=None):
+        """Return the values written on the new invoice draft of these periods of one engagement
+        to link it to the latest of them."""
+        return {
+            "ps_readiness_id": self.sorted("period_end")[-1:].id,
+            "ps_readiness_override_reason": override_reason or False,
+            "ps_expected_amount": sum(self.mapped("amount_deliverable")),
+        }
+
+    def _on_invoice_drafted(self, moves):
+        """Hook run after the readiness engine drafted ``moves`` (a batch); returns nothing."""
+        return None
+
+    # ------------------------------------------------------------
+    # Activities
+    # ------------------------------------------------------------
+
+    def _schedule_blocked_activity(self, blocking_messages):
+        """Give the owner of each newly blocked record one activity to resolve it, listing what blocks it."""
+        today = fields.Date.context_today(self)
+        self.env["ps.batch.runner"]._schedule_activities(
+            self.env.ref("ps_billing_readiness.mail_activity_type_readiness_blocked"),
+            [
+                {
+                    "record": record,
+                    "user": record.owner_id,
+                    "summary": _("Resolve what blocks billing of %s", record.sale_order_id.name),
+                    "note": Markup("<br/>").join(blocking_messages.get(record.id, ())),
+                    "date_deadline": today + timedelta(days=record.company_id.ps_escalation_days),
+                }
+                for record in self
+            ],
+        )
+
+    def _close_blocked_activities(self):
+        types = [
+            "ps_billing_readiness.mail_activity_type_readiness_blocked",
+            "ps_billing_readiness.mail_activity_type_readiness_escalation",
+        ]
+        if self:
+            self.sudo().activity_feedback(types, feedback=_("No longer blocked."))
+
+    def _escalate(self):
+        """Give the finance controllers one escalation activity per record; returns the escalated records."""
+        controllers = self.env["sale.order"]._ps_get_finance_controllers()
+        today = fields.Date.context_today(self)
+        self.env["ps.batch.runner"]._schedule_activities(
+            self.env.ref("ps_billing_readiness.mail_activity_type_readiness_escalation"),
+            [
+                {
+                    "record": record,
+                    "user": user,
+                    "summary": _(
+                        "%(order)s blocked for %(days)s days", order=record.sale_order_id.name, days=record.blocked_days
+                    ),
+                    "date_deadline": today,
+                }
+                for record in self
+                for user in controllers
+            ],
+        )
+        self.write({"escalated_on": today})
+        self._message_log_batch(
+            {
+                record.id: _(
+                    "Blocked since %s: escalated to the finance controllers.",
+                    format_date(self.env, record.blocked_since),
+                )
+                for record in self
+            }
+        )
+        return self

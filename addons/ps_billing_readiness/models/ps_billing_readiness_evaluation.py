@@ -1,0 +1,267 @@
+# Copyright 2026 Billing Control
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Readiness records: which periods exist, and how a batch of them is evaluated."""
+
+import time
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_compare
+
+from .ps_readiness_evaluation import ReadinessEvaluation
+
+
+class PsBillingReadiness(models.Model):
+    # The model is split by concern across files (house style), on purpose.
+    _inherit = "ps.billing.readiness"  # pylint: disable=consider-merging-classes-inherited
+
+    # ------------------------------------------------------------
+    # Periods
+    # ------------------------------------------------------------
+
+    @api.model
+    def _get_period(self, order, day):
+        """Return (start, end, cutoff) of the billing period of ``order`` containing ``day``:
+        weekly periods are due the next day, monthly ones after the company's cutoff day."""
+        if order.ps_billing_cycle == "weekly":
+            return self._ps_get_period("weekly", day, 1)
+        return self._ps_get_period("monthly", day, order.company_id.ps_billing_cutoff_day)
+
+    @api.model
+    def _get_open_periods(self, order, day):
+        """Return the periods of ``order`` to evaluate on ``day``: the previous one
+        (closing, or due once its cutoff passed) and the current one."""
+        current = self._get_period(order, day)
+        previous = self._get_period(order, current[0] - timedelta(days=1))
+        if previous[1] < fields.Date.to_date(order.date_order):
+            return [current]
+        return [previous, current]
+
+    @api.model
+    def _get_or_create_for_orders(self, orders, day=None):
+        """Return the open readiness records of ``orders`` on ``day``: those of the open
+        periods (created when missing) and any older period still not invoiced."""
+        day = day or fields.Date.context_today(self)
+        wanted = {}
+        for order in orders:
+            for start, end, cutoff in self._get_open_periods(order, day):
+                wanted[(order.id, start)] = (order, end, cutoff)
+        existing = self.search(
+            [
+                ("sale_order_id", "in", orders.ids),
+                "|",
+                ("state", "!=", "invoiced"),
+                ("period_start", "in", list({start for _id, start in wanted})),
+            ]
+        )
+        found = {(record.sale_order_id.id, record.period_start) for record in existing}
+        # The projects and their managers of the whole batch in one read, not one per engagement.
+        (orders.order_line.project_id | orders.project_id).mapped("user_id")
+        vals_list = [
+            self._prepare_readiness_vals(order, start, end, cutoff)
+            for (order_id, start), (order, end, cutoff) in wanted.items()
+            if (order_id, start) not in found
+        ]
+        # A new period is no news: no "created" note and no follower per record (the owner gets
+        # an activity when it needs one).
+        quiet = self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True)
+        created = quiet.create(vals_list).with_env(self.env) if vals_list else self.browse()
+        return (existing | created).filtered(lambda r: r.state != "invoiced")
+
+    @api.model
+    def _prepare_readiness_vals(self, order, start, end, cutoff):
+        """Return the values of a new readiness record of ``order`` for a period."""
+        project = order.order_line.project_id[:1] or order.project_id
+        return {
+            "sale_order_id": order.id,
+            "project_id": project.id,
+            "period_start": start,
+            "period_end": end,
+            "cutoff_date": cutoff,
+            "owner_id": (project.user_id or order.user_id).id,
+        }
+
+    # ------------------------------------------------------------
+    # Evaluation
+    # ------------------------------------------------------------
+
+    @api.model
+    def _evaluate_orders(self, orders, day=None):
+        """Evaluate the open periods of ``orders`` and return their readiness records."""
+        orders = orders.filtered(lambda o: o.state == "sale")
+        if not orders:
+            raise UserError(_("Only confirmed engagements have a billing readiness."))
+        orders.check_access_rights("read")
+        orders.check_access_rule("read")
+        day = day or fields.Date.context_today(self)
+        records = self.sudo()._get_or_create_for_orders(orders.sudo(), day)
+        records._evaluate(day)
+        orders.sudo().write({"ps_readiness_dirty": False, "ps_readiness_evaluated_on": day})
+        orders._ps_forget_readiness_marks()
+        return records.with_env(self.env)
+
+    def _evaluate(self, day=None):
+        """Run every active check over these records (as on ``day``) and update states, amounts and findings."""
+        records = self.filtered(lambda r: r.state != "invoiced")
+        if not records:
+            return
+        day = day or fields.Date.context_today(self)
+        evaluation, findings_vals = records._ps_run_checks(day)
+        self.env["ps.readiness.finding"]._replace_findings(records, findings_vals)
+        records._apply_findings(findings_vals, evaluation.deliverable, day)
+
+    def _ps_run_checks(self, day, timings=None):
+        """Return the evaluation of these records and the findings' values of every active check, writing nothing.
+
+        ``timings``, a dict, receives the seconds of the deliverable and of each check.
+        """
+        evaluation = ReadinessEvaluation(self, day)
+        started = time.perf_counter()
+        # The deliverable first, timed apart: every check compares with it.
+        if evaluation.deliverable is not None and timings is not None:
+            timings["deliverable"] = time.perf_counter() - started
+        by_model = defaultdict(list)  # the records of each billing model, once for every check
+        for record in self:
+            by_model[record.billing_model].append(record.id)
+        findings_vals = []
+        for check in self.env["ps.readiness.check"].search([]):
+            started = time.perf_counter()
+            targets = self.browse([rid for model, ids in by_model.items() if check._applies_to(model) for rid in ids])
+            if targets:
+                findings_vals += evaluation.run_check(check, targets)
+            if timings is not None:
+                timings[check.code] = time.perf_counter() - started
+        return evaluation, findings_vals
+
+    def _ps_get_evaluation_inputs(self):
+        """Hook: return {name: function(evaluation) -> value}, the inputs a module's checks read as
+        ``evaluation.inputs[name]`` (each computed once per evaluation, when first read).
+        Extend with ``res = super()...; res["name"] = loader``."""
+        return {}
+
+    def _ps_compute_deliverable(self, evaluation):
+        """Return {record id: value delivered and not yet invoiced} for these records.
+
+        The earliest open period of an engagement takes everything not yet invoiced up
+        to its end (late approvals, milestones, expenses); a later period takes what was
+        delivered within its own dates.
+        """
+        lines = self.sale_order_id.order_line.filtered(lambda line: not line.display_type)
+        lines_by_order = lines.grouped("order_id")
+        other_lines = lines - evaluation.timesheet_lines
+        # Quantities delivered by each date that bounds a period: the earliest open period
+        # takes all delivered by its end, a later one what was delivered within its dates.
+        bounds = defaultdict(set)
+        for record in self:
+            bounds[record.period_end].add(record.sale_order_id.id)
+            if evaluation.lower_bound(record):
+                bounds[record.period_start - timedelta(days=1)].add(record.sale_order_id.id)
+        other_qty = {
+            day: other_lines.filtered(
+                lambda line, ids=order_ids: line.order_id.id in ids
+            )._ps_get_deliverable_quantities(day)
+            for day, order_ids in bounds.items()
+        }
+        result = {}
+        for record in self:
+            before = record.period_start - timedelta(days=1)
+            total = 0.0
+            for line in lines_by_order.get(record.sale_order_id, ()):
+                price = line.price_unit * (1.0 - (line.discount or 0.0) / 100.0)
+                if line.qty_delivered_method == "timesheet":
+                    qty = evaluation.uninvoiced_hours(record, line)
+                elif not evaluation.lower_bound(record):
+                    qty = other_qty[record.period_end].get(line.id, 0.0)
+                else:
+                    qty = max(0.0, other_qty[record.period_end].get(line.id, 0.0) - other_qty[before].get(line.id, 0.0))
+                total += qty * price
+            result[record.id] = record.currency_id.round(total)
+        return result
+
+    def _ps_sum_at_risk(self, findings_vals):
+        """Return ({record id: amount at risk}, {record id: amount held by blocking findings}).
+
+        Money counts once: findings about the engagement itself (terms, PO, ...) each hold back
+        the same whole deliverable, so the largest counts; findings about other records (an
+        expense, a sale line, a draft) hold back money of their own and add up.
+        """
+        order_of = {record.id: record.sale_order_id.id for record in self}
+        wide, wide_blocking = defaultdict(float), defaultdict(float)
+        other, other_blocking = defaultdict(float), defaultdict(float)
+        for finding in findings_vals:
+            rid, amount = finding["readiness_id"], finding["amount_at_risk"]
+            blocking = finding["severity"] == "blocking"
+            if finding["res_model"] == "sale.order" and finding["res_id"] == order_of[rid]:
+                wide[rid] = max(wide[rid], amount)
+                if blocking:
+                    wide_blocking[rid] = max(wide_blocking[rid], amount)
+            else:
+                other[rid] += amount
+                if blocking:
+                    other_blocking[rid] += amount
+        at_risk = {rid: wide[rid] + other[rid] for rid in order_of}
+        blocking_amount = {rid: wide_blocking[rid] + other_blocking[rid] for rid in order_of}
+        return at_risk, blocking_amount
+
+    def _apply_findings(self, findings_vals, deliverable, day):
+        """Set state, amounts and aging from the new findings (their values); open or close the owner's activity."""
+        at_risk, blocking_amount = self._ps_sum_at_risk(findings_vals)
+        blocking_messages = defaultdict(list)
+        for finding in findings_vals:
+            if finding["severity"] == "blocking":
+                blocking_messages[finding["readiness_id"]].append(finding["message"])
+        now = fields.Datetime.now()
+        newly_blocked, unblocked = self.browse(), self.browse()
+        rows = []
+        for record in self:
+            total = deliverable.get(record.id, 0.0)
+            amount_blocked = min(total, blocking_amount[record.id])
+            if record.id in blocking_messages:
+                state = "blocked"
+            elif float_compare(total, 0.0, precision_rounding=record.currency_id.rounding) > 0:
+                state = "ready"
+            else:
+                state = "not_ready"
+            blocked_since, escalated_on = record.blocked_since, record.escalated_on
+            if state == "blocked" and record.state != "blocked":
+                blocked_since = day
+                newly_blocked |= record
+            elif state != "blocked" and record.state == "blocked":
+                blocked_since = escalated_on = None
+                unblocked |= record
+            rows.append(
+                (
+                    record.id,
+                    state,
+                    total,
+                    amount_blocked,
+                    total - amount_blocked,
+                    at_risk[record.id],
+                    blocked_since or None,
+                    escalated_on or None,
+                    now,
+                )
+            )
+        # The amounts differ on each record: the ORM would write each alone (see _write_rows).
+        self.env["ps.batch.runner"]._write_rows(
+            self._name,
+            [
+                "state",
+                "amount_deliverable",
+                "amount_blocked",
+                "amount_ready",
+                "amount_at_risk",
+                "blocked_since",
+                "escalated_on",
+                "evaluated_on",
+            ],
+            rows,
+        )
+        newly_blocked._message_log_batch(
+            {record.id: _("Blocked: %s", "; ".join(blocking_messages[record.id])) for record in newly_blocked}
+        )
+        unblocked._message_log_batch({record.id: _("No longer blocked.") for record in unblocked})
+        newly_blocked._schedule_blocked_activity(blocking_messages)
+        unblocked._close_blocked_activities()

@@ -1,0 +1,227 @@
+# Copyright 2026 Billing Control
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""One evaluation of a batch of readiness records: everything a readiness check reads.
+
+A check is a method ``ps.billing.readiness._ps_check_<code>(evaluation)`` that reads
+this object only (never the context or a cache) and returns its findings as plain
+values made by ``evaluation.finding()``. See the readme's "How to add a check".
+"""
+
+from collections import defaultdict
+from datetime import timedelta
+from functools import cached_property
+
+from odoo import fields
+from odoo.osv import expression
+from odoo.tools import format_amount, format_date, get_lang
+
+
+class ReadinessEvaluation:
+    """The inputs of one evaluation of ``records`` (sudo) as on ``day``, read once each, when first asked.
+
+    While a check runs, ``check`` is its ``ps.readiness.check`` record and ``targets``
+    the records of the batch it applies to (by billing model).
+
+    Inputs of the core (properties, read on first use):
+
+    - ``earliest_ids``: ids of the records that are the earliest open period of their
+      engagement: such a period takes everything not yet invoiced up to its end;
+    - ``timesheet_lines``: the engagements' sales lines delivered by timesheets;
+    - ``hours``: {sale line id: [(date, quantity)]}, time logged and not invoiced up to
+      the last period end (dated the 1st of its month where periods are whole months);
+    - ``deliverable``: {record id: value delivered and not invoiced in its period};
+    - ``expenses``: the re-invoiceable expenses of the engagements, not refused, up to the
+      last period end; ``project_expenses``: those linked to no engagement and charged to
+      the analytic accounts of their projects.
+
+    What a module adds: ``evaluation.inputs[name]``, computed on first use by the
+    function ``ps.billing.readiness._ps_get_evaluation_inputs()[name](evaluation)``.
+    """
+
+    def __init__(self, records, day):
+        self.env = records.env
+        self.records = records
+        self.day = day
+        self.orders = records.sale_order_id
+        self.last_end = max(records.mapped("period_end"))
+        self.check = records.env["ps.readiness.check"]
+        self.targets = records
+        self.inputs = _Inputs(self, records._ps_get_evaluation_inputs())
+        # The language of the texts, looked up once: format_amount and format_date
+        # would look it up for each of the thousands of amounts and dates of a batch.
+        self.lang_code = get_lang(records.env).code
+        self._date_labels = {}
+
+    # ------------------------------------------------------------
+    # Inputs of the core
+    # ------------------------------------------------------------
+
+    @cached_property
+    def earliest_ids(self):
+        rows = self.records._read_group(
+            [("sale_order_id", "in", self.orders.ids), ("state", "!=", "invoiced")],
+            ["sale_order_id"],
+            ["period_start:min"],
+        )
+        first = {order.id: start for order, start in rows}
+        return frozenset(r.id for r in self.records if first.get(r.sale_order_id.id) == r.period_start)
+
+    @cached_property
+    def timesheet_lines(self):
+        return self.orders.order_line.filtered(lambda line: line.qty_delivered_method == "timesheet")
+
+    @cached_property
+    def row_granularity(self):
+        """{order id: "month" or "day"}: how finely timesheet rows are read for each engagement.
+
+        A record takes the rows of its period (or up to its end), so rows summed by month
+        are exact for an engagement whose periods here are all whole calendar months, with
+        far fewer rows than by day; the others (weekly cycles) are read by day.
+        """
+        granularity = defaultdict(lambda: "month")
+        for record in self.records:
+            if record.period_start.day != 1 or (record.period_end + timedelta(days=1)).day != 1:
+                granularity[record.sale_order_id.id] = "day"
+        return granularity
+
+    @cached_property
+    def hours(self):
+        lines = self.timesheet_lines
+        if not lines:
+            return {}
+        rows = self.read_timesheet_rows(
+            lines,
+            expression.AND(
+                [
+                    lines._timesheet_compute_delivered_quantity_domain(),
+                    ["|", ("timesheet_invoice_id", "=", False), ("timesheet_invoice_id.state", "=", "cancel")],
+                ]
+            ),
+            ["so_line", "product_uom_id"],
+            ["unit_amount:sum"],
+        )
+        result = defaultdict(list)
+        for sale_line, uom, day, quantity in rows:
+            if uom and uom != sale_line.product_uom and uom.category_id == sale_line.product_uom.category_id:
+                quantity = uom._compute_quantity(quantity, sale_line.product_uom, rounding_method="HALF-UP")
+            result[sale_line.id].append((day, quantity))
+        return result
+
+    @cached_property
+    def deliverable(self):
+        return self.records._ps_compute_deliverable(self)
+
+    def _read_expenses(self, domain):
+        return (
+            self.env["hr.expense"]
+            .sudo()
+            .search(
+                expression.AND(
+                    [
+                        domain,
+                        [
+                            ("product_id.expense_policy", "in", ("cost", "sales_price")),
+                            ("state", "!=", "refused"),
+                            ("date", "<=", self.last_end),
+                        ],
+                    ]
+                )
+            )
+        )
+
+    @cached_property
+    def expenses(self):
+        return self._read_expenses([("sale_order_id", "in", self.orders.ids)])
+
+    @cached_property
+    def project_expenses(self):
+        accounts = self.records.project_id.analytic_account_id
+        if not accounts:
+            return self.env["hr.expense"]
+        return self._read_expenses([("sale_order_id", "=", False), ("analytic_distribution", "in", accounts.ids)])
+
+    # ------------------------------------------------------------
+    # What checks use
+    # ------------------------------------------------------------
+
+    def lower_bound(self, record):
+        """Return the first day of what ``record`` takes: None for the earliest open period of its
+        engagement (everything before its end), its start for a later one."""
+        return None if record.id in self.earliest_ids else record.period_start
+
+    def takes(self, record, day):
+        """Return whether something dated ``day`` belongs to ``record`` (see ``lower_bound``)."""
+        lower = self.lower_bound(record)
+        return day <= record.period_end and (lower is None or day >= lower)
+
+    def uninvoiced_hours(self, record, line):
+        """Return the hours of sale ``line`` logged, not invoiced, that ``record`` takes."""
+        lower, end = self.lower_bound(record), record.period_end
+        return sum(qty for day, qty in self.hours.get(line.id, ()) if day <= end and (lower is None or day >= lower))
+
+    def read_timesheet_rows(self, sale_lines, domain, groupby, aggregates):
+        """Return the ``_read_group`` rows of the timesheets of ``sale_lines`` matching ``domain`` up to
+        the last period end, by ``groupby`` then their date (see ``row_granularity``); the date is
+        the last column before the aggregates."""
+        rows = []
+        granularity = self.row_granularity
+        for lines in sale_lines.grouped(lambda line: granularity[line.order_id.id]).values():
+            rows += (
+                self.env["account.analytic.line"]
+                .sudo()
+                ._read_group(
+                    expression.AND([[("so_line", "in", lines.ids), ("date", "<=", self.last_end)], domain]),
+                    [*groupby, f"date:{granularity[lines[:1].order_id.id]}"],
+                    aggregates,
+                )
+            )
+        count = len(groupby)
+        return [(*row[:count], fields.Date.to_date(row[count]), *row[count + 1 :]) for row in rows]
+
+    def finding(self, record, message, amount=0.0, about=None, severity=None):
+        """Return the values of a finding of the running check on ``record`` about the record ``about``
+        (the engagement itself by default), holding back ``amount``; ``severity`` overrides the check's."""
+        return {
+            "readiness_id": record.id,
+            "check_id": self.check.id,
+            "check_code": self.check.code,
+            "severity": severity or self.check.severity,
+            "message": message,
+            "amount_at_risk": record.currency_id.round(amount or 0.0),
+            "res_model": about._name if about else "sale.order",
+            "res_id": about.id if about else record.sale_order_id.id,
+        }
+
+    def format_amount(self, amount, currency):
+        """Return ``amount`` as Odoo writes it in ``currency`` (``format_amount``), in the evaluation's language."""
+        return format_amount(self.env, amount, currency, self.lang_code)
+
+    def format_date(self, day):
+        """Return ``day`` as Odoo writes it (``format_date``), each distinct date formatted once."""
+        if day not in self._date_labels:
+            self._date_labels[day] = format_date(self.env, day, lang_code=self.lang_code)
+        return self._date_labels[day]
+
+    def run_check(self, check, targets):
+        """Return the findings of ``check`` on ``targets`` (its method reads this evaluation)."""
+        self.check, self.targets = check, targets
+        try:
+            return getattr(self.records, f"_ps_check_{check.code}")(self) or []
+        finally:
+            self.check, self.targets = self.env["ps.readiness.check"], self.records
+
+
+class _Inputs:
+    """The inputs modules add to an evaluation: each computed once, when a check first reads it."""
+
+    def __init__(self, evaluation, loaders):
+        self._evaluation = evaluation
+        self._loaders = loaders
+        self._values = {}
+
+    def __getitem__(self, name):
+        if name not in self._values:
+            if name not in self._loaders:
+                raise KeyError(f"No readiness evaluation input {name!r}: see _ps_get_evaluation_inputs()")
+            self._values[name] = self._loaders[name](self._evaluation)
+        return self._values[name]

@@ -1,0 +1,256 @@
+# Copyright 2026 Billing Control
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Timesheet compliance: reminders, escalations and the scheduled actions."""
+
+from collections import defaultdict
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.osv import expression
+from odoo.tools import format_date
+
+from .ps_timesheet_compliance import CRON_BATCH
+
+
+class PsTimesheetCompliance(models.Model):
+    # The model is split by concern across files (house style), on purpose.
+    _inherit = "ps.timesheet.compliance"  # pylint: disable=consider-merging-classes-inherited
+
+    # ------------------------------------------------------------
+    # Business: reminders
+    # ------------------------------------------------------------
+
+    def _send_consultant_reminder(self):
+        """Mail the consultant of this record, once for its period; return the reminder record."""
+        self.ensure_one()
+        reminder = (
+            self.env["ps.timesheet.reminder"]
+            .sudo()
+            .create(self._prepare_reminder_vals("consultant", self.user_id, self.missing_hours))
+        )
+        template = self.env.ref("ps_timesheet_compliance.mail_template_consultant_reminder")
+        mail = self.env["mail.mail"].sudo().browse(template.sudo().send_mail(self.id))
+        reminder.mail_message_id = mail.mail_message_id
+        self.sudo().message_post(
+            body=_(
+                "Reminder sent to %(user)s: %(hours).2f hours missing.",
+                user=self.user_id.name,
+                hours=self.missing_hours,
+            )
+        )
+        return reminder
+
+    def _prepare_reminder_vals(self, kind, user, hours):
+        """Return the values of the reminder record of ``kind`` sent to ``user`` about this record."""
+        self.ensure_one()
+        return {
+            "kind": kind,
+            "employee_id": self.employee_id.id,
+            "user_id": user.id,
+            "company_id": self.company_id.id,
+            "period_start": self.period_start,
+            "period_end": self.period_end,
+            "compliance_id": self.id,
+            "hours": hours,
+        }
+
+    def _escalate_to_manager(self, manager):
+        """Mail ``manager`` once about these late records of their team and give them one activity."""
+        records = self.sorted(lambda r: r.employee_id.name or "")
+        Reminder = self.env["ps.timesheet.reminder"].sudo()
+        reminders = Reminder.create(
+            [record._prepare_reminder_vals("escalation", manager, record.missing_hours) for record in records]
+        )
+        rows = records._get_escalation_rows()
+        template = self.env.ref("ps_timesheet_compliance.mail_template_manager_escalation")
+        mail = (
+            self.env["mail.mail"]
+            .sudo()
+            .browse(template.sudo().with_context(ps_compliance_rows=rows).send_mail(manager.id))
+        )
+        first = records[0]
+        note = Markup("<ul>%s</ul>") % Markup().join(
+            Markup("<li>%s</li>")
+            % _(
+                "%(employee)s: %(missing).2f of %(expected).2f hours missing",
+                employee=row["employee"],
+                missing=row["missing"],
+                expected=row["expected"],
+            )
+            for row in rows
+        )
+        # The manager is mailed above: the activity shows in their list without a second email.
+        activity = self.env["ps.batch.runner"]._schedule_activities(
+            self.env.ref("ps_timesheet_compliance.mail_activity_type_timesheet_missing"),
+            [
+                {
+                    "record": first,
+                    "user": manager,
+                    "summary": _(
+                        "Timesheets missing for %(period)s: %(count)s people",
+                        period=first.name.split(" · ")[-1],
+                        count=len(records),
+                    ),
+                    "note": note,
+                    "date_deadline": fields.Date.context_today(self),
+                }
+            ],
+        )
+        reminders.write({"mail_message_id": mail.mail_message_id.id, "activity_id": activity.id})
+        for record in records:
+            record.sudo().message_post(
+                body=_(
+                    "Escalated to %(manager)s: %(hours).2f hours missing after the cutoff.",
+                    manager=manager.name,
+                    hours=record.missing_hours,
+                )
+            )
+        return reminders
+
+    def _get_escalation_rows(self):
+        """Return the plain rows (employee, expected, logged, missing, period) the escalation email lists."""
+        return [
+            {
+                "employee": record.employee_id.name,
+                "expected": record.expected_hours,
+                "logged": record.logged_hours,
+                "missing": record.missing_hours,
+                "period": "%s → %s"
+                % (format_date(self.env, record.period_start), format_date(self.env, record.period_end)),
+            }
+            for record in self
+        ]
+
+    # ------------------------------------------------------------
+    # Scheduled actions
+    # ------------------------------------------------------------
+
+    @api.model
+    def _get_scan_employee_domain(self):
+        """Return the domain of the employees whose compliance is scanned."""
+        return [("ps_timesheet_required", "=", True), ("active", "=", True)]
+
+    @api.model
+    def _cron_scan_compliance(self, limit=CRON_BATCH):
+        """Upsert the compliance of the previous and current periods of the employees, in batches."""
+        today = fields.Date.context_today(self)
+        Employee = self.env["hr.employee"].sudo()
+        # Employees scanned today are done: a rerun or a resume after an interruption skips them.
+        done = (
+            self.sudo()
+            .search(
+                [
+                    ("scanned_on", ">=", fields.Datetime.to_datetime(today)),
+                    ("period_start", "<=", today),
+                    ("period_end", ">=", today),
+                ]
+            )
+            .employee_id
+        )
+        domain = expression.AND([self._get_scan_employee_domain(), [("id", "not in", done.ids)]])
+        employees = Employee.search(domain, limit=limit, order="id")
+        if not employees:
+            return 0
+        self._ps_run_batch(employees, lambda batch: self._scan_employees(batch, today), "scan the timesheets of")
+        if Employee.search_count(expression.AND([domain, [("id", "not in", employees.ids)]]), limit=1):
+            self.env.ref("ps_timesheet_compliance.ir_cron_scan_compliance")._trigger()
+        return len(employees)
+
+    @api.model
+    def _cron_remind_consultants(self, limit=CRON_BATCH):
+        """Mail each consultant still short, the configured days before the cutoff, once per period."""
+        today = fields.Date.context_today(self)
+        candidates = self.sudo().search(
+            [("state", "=", "missing"), ("cutoff_date", ">=", today), ("user_id", "!=", False)],
+            order="cutoff_date, id",
+        )
+        due = candidates.filtered(
+            lambda r: r.cutoff_date - timedelta(days=r.company_id.ps_timesheet_reminder_days) <= today
+        )
+        due = self.env["ps.timesheet.reminder"]._filter_not_sent("consultant", due, lambda r: r.user_id)
+        batch = due[:limit]
+        # Fresh numbers before mailing: time logged since the last scan counts.
+        batch._refresh(today)
+        batch = batch.filtered(lambda r: r.state == "missing")
+        failed = self._ps_run_each(batch, lambda record: record._send_consultant_reminder(), "remind")
+        # More to do, and progress made: a reminder that always fails must not loop the cron.
+        if len(due) > limit and len(failed) < len(batch):
+            self.env.ref("ps_timesheet_compliance.ir_cron_remind_consultants")._trigger()
+        return len(batch)
+
+    @api.model
+    def _cron_escalate_to_managers(self, limit=CRON_BATCH):
+        """After the cutoff, mail each manager once per period about their late people, with an activity."""
+        today = fields.Date.context_today(self)
+        candidates = self.sudo().search(
+            [("state", "=", "late"), ("manager_user_id", "!=", False)],
+            order="manager_user_id, period_start, id",
+        )
+        due = candidates.filtered(
+            lambda r: r.cutoff_date + timedelta(days=r.company_id.ps_timesheet_escalation_days) <= today
+        )
+        due = self.env["ps.timesheet.reminder"]._filter_not_sent("escalation", due, lambda r: r.manager_user_id)
+        batch = due[:limit]
+        if batch:
+            # A manager's people stay in one batch: one email each.
+            last_manager = batch[-1].manager_user_id
+            batch |= due[limit:].filtered(lambda r: r.manager_user_id == last_manager)
+        batch._refresh(today)
+        batch = batch.filtered(lambda r: r.state == "late")
+        groups = defaultdict(lambda: self.browse())
+        for record in batch:
+            groups[(record.manager_user_id, record.period_start)] |= record
+        failed = self._ps_run_each(
+            list(groups.items()), lambda item: item[1]._escalate_to_manager(item[0][0]), "escalate"
+        )
+        if len(due) > len(batch) and len(failed) < len(groups):
+            self.env.ref("ps_timesheet_compliance.ir_cron_escalate_to_managers")._trigger()
+        return len(groups)
+
+    # ------------------------------------------------------------
+    # Demo
+    # ------------------------------------------------------------
+
+    @api.model
+    def _load_demo_approvals(self):
+        """Give the demo firm's time its approval states, then scan compliance.
+
+        Time before last week is approved by the project managers, last week's
+        is submitted (part of it long enough ago to remind the approvers), this
+        week's is draft.
+        """
+        today = fields.Date.context_today(self)
+        this_week = today - timedelta(days=today.weekday())
+        last_week = this_week - timedelta(days=7)
+        Line = self.env["account.analytic.line"].sudo().with_context(tracking_disable=True)
+        lines = Line.search([("project_id", "!=", False), ("ps_state", "=", "draft"), ("date", "<", this_week)])
+        if not lines:
+            return
+        now = fields.Datetime.now()
+        older = lines.filtered(lambda line: line.date < last_week)
+        for approver, group in older.grouped(
+            lambda line: line.project_id.user_id or line.employee_id.ps_timesheet_approver_id
+        ).items():
+            group.write(
+                {
+                    "ps_state": "approved",
+                    "ps_submitted_on": now - timedelta(days=8),
+                    "ps_approved_by_id": approver.id,
+                    "ps_approved_on": now - timedelta(days=7),
+                }
+            )
+        recent = lines - older
+        employees = recent.employee_id.sorted("id")
+        waiting_long = set(employees[: len(employees) // 2].ids)
+        # One pass over the lines (not employees × lines): half the people's time waits longer.
+        by_days = recent.filtered("employee_id").grouped(lambda line: 5 if line.employee_id.id in waiting_long else 1)
+        for days, group in sorted(by_days.items()):
+            group.write(
+                {
+                    "ps_state": "submitted",
+                    "ps_submitted_on": now - timedelta(days=days),
+                }
+            )
+        self._scan_employees(self.env["hr.employee"].sudo().search(self._get_scan_employee_domain()), today)
