@@ -2,19 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import float_compare, format_amount
-
-
-def compare_cents(value1, value2):
-    """Return ``float_compare(value1, value2, precision_digits=2)``, without its rounding when the values
-    are clearly apart: the matrix compares every draft of a batch with every rule."""
-    delta = value1 - value2
-    if delta > 0.02:
-        return 1
-    if delta < -0.02:
-        return -1
-    return float_compare(value1, value2, precision_digits=2)
-
+from odoo.tools import float_compare
 
 APPROVER_TYPES = [
     ("group", "Members of a Group"),
@@ -29,6 +17,8 @@ class PsApprovalRule(models.Model):
 
     Conditions are optional and combined with AND; an empty condition does not
     filter. Rules of the same level are approved in parallel, levels in order.
+    How each condition matches and explains itself is the condition table of
+    ``ps_approval_rule_evaluation.py``.
     """
 
     _name = "ps.approval.rule"
@@ -50,7 +40,8 @@ class PsApprovalRule(models.Model):
     active = fields.Boolean(default=True, tracking=True)
     description = fields.Text(help="Why the firm wants this approval.")
 
-    # Conditions
+    # Conditions: each is read, matched and explained by its entry of the condition table
+    # (APPROVAL_CONDITIONS, ps_approval_rule_evaluation.py).
     amount_min = fields.Monetary(
         "Untaxed Amount From",
         tracking=True,
@@ -173,156 +164,6 @@ class PsApprovalRule(models.Model):
         action["domain"] = [("rule_id", "=", self.id)]
         action["context"] = {}
         return action
-
-    # ------------------------------------------------------------
-    # Business: matching
-    # ------------------------------------------------------------
-
-    def _get_conditions(self):
-        """Return {rule id: conditions} read once for the batch, in plain Python values."""
-        return {
-            rule.id: {
-                "company_id": rule.company_id.id,
-                "currency": rule.currency_id,
-                "amount_min": rule.amount_min,
-                "amount_max": rule.amount_max,
-                "margin_below": rule.margin_below,
-                "partner_ids": set(rule.partner_ids.ids),
-                "partner_names": rule.partner_ids,
-                "category_ids": set(rule.partner_category_ids.ids),
-                "categories": rule.partner_category_ids,
-                "billing_models": {model.code: model.name for model in rule.billing_model_ids},
-                "flag_ids": set(rule.exception_flag_ids.ids),
-                "flags": rule.exception_flag_ids,
-            }
-            for rule in self
-        }
-
-    @api.model
-    def _matches(self, conditions, facts):
-        """Return whether the rule of ``conditions`` catches the draft of ``facts``: the plain test of
-        ``_explain``, without building any text (no query, no translation, no formatting)."""
-        if conditions["company_id"] != facts["company_id"]:
-            return False
-        amount = facts["amount"]
-        if conditions["amount_min"] and compare_cents(amount, conditions["amount_min"]) < 0:
-            return False
-        if conditions["amount_max"] and compare_cents(amount, conditions["amount_max"]) >= 0:
-            return False
-        if conditions["margin_below"] and not (
-            facts["has_amount"] and compare_cents(facts["margin"], conditions["margin_below"]) < 0
-        ):
-            return False
-        if conditions["partner_ids"] and facts["partner_id"] not in conditions["partner_ids"]:
-            return False
-        if conditions["category_ids"] and conditions["category_ids"].isdisjoint(facts["category_ids"]):
-            return False
-        if conditions["billing_models"] and conditions["billing_models"].keys().isdisjoint(facts["billing_models"]):
-            return False
-        if conditions["flag_ids"] and conditions["flag_ids"].isdisjoint(facts["flag_ids"]):
-            return False
-        return True
-
-    def _explain(self, conditions, facts):
-        """Return (matches, [(condition, passed, explanation)]) of this rule on the facts of one draft.
-
-        ``conditions`` come from ``_get_conditions``, ``facts`` from
-        ``account.move._get_ps_approval_facts``: no query is made here.
-        """
-        self.ensure_one()
-        env = self.env
-        currency = conditions["currency"]
-        checks = []
-        amount = facts["amount"]
-        if conditions["amount_min"]:
-            checks.append(
-                (
-                    _("Amount from"),
-                    compare_cents(amount, conditions["amount_min"]) >= 0,
-                    _(
-                        "untaxed %(amount)s vs. from %(bound)s",
-                        amount=format_amount(env, amount, currency),
-                        bound=format_amount(env, conditions["amount_min"], currency),
-                    ),
-                )
-            )
-        if conditions["amount_max"]:
-            checks.append(
-                (
-                    _("Amount below"),
-                    compare_cents(amount, conditions["amount_max"]) < 0,
-                    _(
-                        "untaxed %(amount)s vs. below %(bound)s",
-                        amount=format_amount(env, amount, currency),
-                        bound=format_amount(env, conditions["amount_max"], currency),
-                    ),
-                )
-            )
-        if conditions["margin_below"]:
-            checks.append(
-                (
-                    _("Margin below"),
-                    facts["has_amount"] and compare_cents(facts["margin"], conditions["margin_below"]) < 0,
-                    _(
-                        "margin %(margin).1f %% vs. below %(bound).1f %%",
-                        margin=facts["margin"],
-                        bound=conditions["margin_below"],
-                    ),
-                )
-            )
-        if conditions["partner_ids"]:
-            checks.append(
-                (
-                    _("Client"),
-                    facts["partner_id"] in conditions["partner_ids"],
-                    _(
-                        "client %(client)s vs. %(clients)s",
-                        client=facts["partner_name"],
-                        clients=", ".join(conditions["partner_names"].mapped("display_name")),
-                    ),
-                )
-            )
-        if conditions["category_ids"]:
-            checks.append(
-                (
-                    _("Client tag"),
-                    bool(facts["category_ids"] & conditions["category_ids"]),
-                    _(
-                        "client tags %(tags)s vs. %(wanted)s",
-                        tags=", ".join(facts["category_names"]) or _("none"),
-                        wanted=", ".join(conditions["categories"].mapped("name")),
-                    ),
-                )
-            )
-        if conditions["billing_models"]:
-            models_found = facts["billing_models"]
-            checks.append(
-                (
-                    _("Billing model"),
-                    bool(set(models_found) & set(conditions["billing_models"])),
-                    _(
-                        "billing model %(found)s vs. %(wanted)s",
-                        found=", ".join(models_found.values()) or _("none"),
-                        wanted=", ".join(conditions["billing_models"].values()),
-                    ),
-                )
-            )
-        if conditions["flag_ids"]:
-            checks.append(
-                (
-                    _("Exception flags"),
-                    bool(facts["flag_ids"] & conditions["flag_ids"]),
-                    _(
-                        "flags %(found)s vs. any of %(wanted)s",
-                        found=", ".join(facts["flag_names"]) or _("none"),
-                        wanted=", ".join(conditions["flags"].mapped("name")),
-                    ),
-                )
-            )
-        if not checks:
-            checks.append((_("Every draft"), True, _("no condition: every draft of the company")))
-        matches = conditions["company_id"] == facts["company_id"] and all(passed for _c, passed, _e in checks)
-        return matches, checks
 
     # ------------------------------------------------------------
     # Business: approvers

@@ -1,0 +1,92 @@
+# Copyright 2026 Billing Control
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
+from odoo import models
+from odoo.addons.ps_billing_readiness.models.ps_billing_model import BILLING_MODELS
+
+from .account_move import CUSTOMER_MOVE_TYPES
+
+
+class AccountMove(models.Model):
+    """The facts of a batch of drafts, and the rules of the matrix that catch them."""
+
+    # The model is split by concern across files (house style), on purpose.
+    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
+
+    # ------------------------------------------------------------
+    # Business: facts and matching (batched, constant number of queries)
+    # ------------------------------------------------------------
+
+    def _get_ps_approval_facts(self):
+        """Return {move id: facts} the approval rules are evaluated on, read for the whole batch at once.
+
+        Every relation is read through the ORM's prefetching, so the queries do
+        not grow with the number of drafts: one per model and relation.
+        """
+        model_names = dict(BILLING_MODELS)
+        facts = {}
+        for move in self:
+            partner = move.commercial_partner_id
+            categories = partner.category_id | move.partner_id.category_id
+            sale_lines = move.invoice_line_ids.sale_line_ids
+            orders = sale_lines.order_id
+            projects = sale_lines.project_id | sale_lines.task_id.project_id | orders.project_id
+            facts[move.id] = {
+                "company_id": move.company_id.id,
+                "amount": abs(move.amount_untaxed_signed),
+                "currency_rounding": move.company_currency_id.rounding,
+                "has_amount": not move.company_currency_id.is_zero(move.amount_untaxed_signed),
+                "margin": move.ps_margin_percent,
+                "partner_id": partner.id,
+                "partner_name": partner.display_name,
+                "category_ids": set(categories.ids),
+                "category_names": categories.mapped("name"),
+                "billing_models": {
+                    code: model_names.get(code, code) for code in orders.mapped("ps_billing_model") if code
+                },
+                "flag_ids": set(move.ps_exception_flag_ids.ids),
+                "flag_names": move.ps_exception_flag_ids.mapped("name"),
+                "project_managers": projects.user_id,
+                "salespersons": move.invoice_user_id or orders.user_id,
+            }
+        return facts
+
+    def _get_ps_matching_rules(self, explain=False, facts=None):
+        """Return {move id: [(rule, checks)]} of the active rules matching these customer drafts.
+
+        With ``explain``, every rule of the draft's company is returned with
+        ``(rule, matches, checks)``. Both come from the one evaluation of the
+        rules' condition table (``ps.approval.rule._evaluate``): a rule matches
+        exactly when its explanation has no failing condition. One search for the
+        rules and one read per relation: the queries grow neither with the rules
+        nor with the drafts. ``facts`` may be given when the caller already read
+        them (``_get_ps_approval_facts``).
+        """
+        moves = self.filtered(lambda m: m.move_type in CUSTOMER_MOVE_TYPES)
+        if not moves:
+            return {}
+        if facts is None:
+            facts = moves._get_ps_approval_facts()
+        rules = self.env["ps.approval.rule"].search([("company_id", "in", moves.company_id.ids)])
+        conditions = rules._get_conditions()
+        by_company = defaultdict(list)
+        for rule in rules:
+            by_company[rule.company_id.id].append((rule, conditions[rule.id]))
+        result = {}
+        for move in moves:
+            move_facts = facts[move.id]
+            evaluated = [
+                (rule, *rule._evaluate(rule_conditions, move_facts, explain=explain))
+                for rule, rule_conditions in by_company.get(move_facts["company_id"], ())
+            ]
+            if explain:
+                result[move.id] = evaluated
+            else:
+                result[move.id] = [(rule, checks) for rule, matches, checks in evaluated if matches]
+        return result
+
+    def _get_ps_sod_excluded_users(self):
+        """Return {move id: users} who may not approve it: its creator and who approved the work it bills."""
+        work_approvers = self._get_ps_work_approvers()
+        return {move.id: move.create_uid | work_approvers.get(move.id, self.env["res.users"]) for move in self}

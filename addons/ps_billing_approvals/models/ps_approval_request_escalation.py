@@ -1,0 +1,152 @@
+# Copyright 2026 Billing Control
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import datetime, time, timedelta
+
+from markupsafe import Markup, escape
+
+from odoo import Command, _, api, fields, models
+from odoo.osv import expression
+
+from .ps_approval_request import CRON_BATCH, ESCALATION_ACTIVITY_TYPE
+
+
+class PsApprovalRequest(models.Model):
+    """Escalation: who a stalled or unroutable approval goes to, and the scheduled reminders."""
+
+    # The model is split by concern across files (house style), on purpose. Its scheduled action
+    # works through its batches as every scheduled action of the suite does (ps.cron.mixin); with
+    # two parents, Odoo 17 needs the name too, or it would define a new model.
+    _name = "ps.approval.request"
+    _inherit = ["ps.approval.request", "ps.cron.mixin"]
+
+    # ------------------------------------------------------------
+    # Business: escalation
+    # ------------------------------------------------------------
+
+    def _get_escalation_targets(self, users, barred):
+        """Return who an approval of ``users`` escalates to: their managers, else the finance controllers."""
+        self.ensure_one()
+        return self._get_escalation_targets_batch([(self.move_id.company_id, users, barred)])[0]
+
+    @api.model
+    def _get_escalation_targets_batch(self, entries):
+        """Return, for each ``(company, users, barred)`` of ``entries``, who an approval of ``users`` escalates
+        to: their managers, else the finance controllers. One search of employees per company."""
+        employees_by_company = {}
+        for company in {company for company, _users, _barred in entries}:
+            users = self.env["res.users"].union(*(u for c, u, _b in entries if c == company))
+            employees_by_company[company] = (
+                self.env["hr.employee"]
+                .sudo()
+                .search(
+                    [
+                        ("user_id", "in", users.ids),
+                        ("company_id", "=", company.id),
+                    ]
+                )
+            )
+        controllers = {}
+        result = []
+        for company, users, barred in entries:
+            employees = employees_by_company[company].filtered(lambda employee, u=users: employee.user_id in u)
+            managers = employees.parent_id.user_id.filtered(lambda u: u.active and not u.share) - users - barred
+            if managers:
+                result.append(managers)
+                continue
+            if company not in controllers:
+                controllers[company] = self.env["sale.order"].with_company(company)._ps_get_finance_controllers()
+            result.append(controllers[company] - barred)
+        return result
+
+    # ------------------------------------------------------------
+    # Scheduled action: reminders and escalation
+    # ------------------------------------------------------------
+
+    def _get_days_pending(self, now):
+        self.ensure_one()
+        return (now.date() - self.pending_since.date()).days
+
+    @api.model
+    def _get_due_domain(self, field, delay_field, now):
+        """Return the domain of pending requests whose ``delay_field`` delay has passed and ``field`` is unset."""
+        per_company = []
+        for company in self.env["res.company"].sudo().search([]):
+            # A request pending since any time on day D is due on day D + delay.
+            limit = datetime.combine(now.date() - timedelta(days=company[delay_field]), time.max)
+            per_company.append([("company_id", "=", company.id), ("pending_since", "<=", limit)])
+        return expression.AND([[("state", "=", "pending"), (field, "=", False)], expression.OR(per_company)])
+
+    @api.model
+    def _cron_remind_and_escalate(self, limit=CRON_BATCH):
+        """Remind the approvers of stalled approvals, then escalate them; once each, whatever the runs."""
+        now = fields.Datetime.now()
+        to_remind = self.search(
+            self._get_due_domain("reminded_on", "ps_approval_reminder_days", now),
+            order="pending_since, id",
+            limit=limit,
+        )
+        failed = self._ps_run_each(to_remind, lambda request: request._remind(), "remind the approvers of")
+        to_escalate = self.search(
+            self._get_due_domain("escalated_on", "ps_approval_escalation_days", now),
+            order="pending_since, id",
+            limit=limit,
+        )
+        failed += self._ps_run_each(to_escalate, lambda request: request._escalate(), "escalate")
+        # A full batch leaves more to do; a batch where everything failed makes no progress.
+        self._ps_retrigger(
+            "ps_billing_approvals.ir_cron_ps_approval_remind_escalate",
+            (len(to_remind) == limit or len(to_escalate) == limit) and len(failed) < len(to_remind) + len(to_escalate),
+        )
+        return len(to_remind) + len(to_escalate)
+
+    def _remind(self):
+        """Remind the approvers of this pending request, once."""
+        self.ensure_one()
+        now = fields.Datetime.now()
+        self.write({"reminded_on": now})
+        days = self._get_days_pending(now)
+        self.move_id.message_post(
+            body=_(
+                "Reminder: %(rule)s has waited %(days)s days for %(approvers)s.",
+                rule=self.rule_name,
+                days=days,
+                approvers=", ".join(self.approver_ids.mapped("name")),
+            ),
+            partner_ids=self.approver_ids.partner_id.ids,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+
+    def _escalate(self):
+        """Give this pending request to the approvers' managers (else the finance controllers), once."""
+        self.ensure_one()
+        now = fields.Datetime.now()
+        barred = self.move_id._get_ps_sod_excluded_users().get(self.move_id.id, self.env["res.users"])
+        targets = self._get_escalation_targets(self.approver_ids, barred) - self.approver_ids
+        note = _(
+            "%(rule)s waited %(days)s days: escalated to %(targets)s.",
+            rule=self.rule_name,
+            days=self._get_days_pending(now),
+            targets=", ".join(targets.mapped("name")) or _("nobody"),
+        )
+        self.write(
+            {
+                "escalated_on": now,
+                "approver_ids": [Command.link(user.id) for user in targets],
+                "escalation_note": "\n".join(filter(None, [self.escalation_note, note])),
+            }
+        )
+        self.move_id._ps_log(note)
+        self.env["ps.batch.runner"]._schedule_activities(
+            self.env.ref(ESCALATION_ACTIVITY_TYPE),
+            [
+                {
+                    "record": self.move_id,
+                    "user": user,
+                    "summary": _("Escalated: approve %s", self.move_id.display_name),
+                    "note": Markup("<p>%s</p>") % escape(note),
+                    "date_deadline": fields.Date.context_today(self),
+                }
+                for user in targets
+            ],
+        )
