@@ -79,7 +79,9 @@ class PsReadinessFinding(models.Model):
             }
             for record in readiness
         }
-        self.env["ps.batch.runner"]._insert_rows(self._name, [{**vals, **related[vals["readiness_id"]]} for vals in vals_list])
+        self.env["ps.batch.runner"]._insert_rows(
+            self._name, [{**vals, **related[vals["readiness_id"]]} for vals in vals_list]
+        )
 
     def action_open_record(self):
         """Open the record the finding is about."""
