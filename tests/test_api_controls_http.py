@@ -20,6 +20,8 @@ HOSTILE_CONTEXT = {
     "ps_approval_no_recheck": True,
     "ps_acceptance_write": True,
     "ps_timesheet_unlock": True,
+    "tracking_disable": True,
+    "mail_notrack": True,
 }
 
 
@@ -121,6 +123,18 @@ class TestApiControlsOverHttp(HttpCase, ApprovalCase):
         draft = self._fresh(draft)
         self.assertEqual(draft.amount_untaxed, 90000.0)
         self.assertEqual(draft.ps_approval_state, "pending", "the raise goes back through the matrix")
+        tracked = self.env["mail.tracking.value"].search(
+            [
+                ("mail_message_id.model", "=", "account.move"),
+                ("mail_message_id.res_id", "=", draft.id),
+                ("field_id.name", "=", "ps_approval_state"),
+            ]
+        )
+        self.assertEqual(
+            tracked.sorted("id")[-1:].mapped(lambda value: (value.old_value_char, value.new_value_char)),
+            [("Approved", "Pending Approval")],
+            "the approval trail is kept whatever context the client sends",
+        )
         self._call("bc_clerk", "account.move.line", "write", [line.ids, {"price_unit": 95000.0}])
         self._refused("bc_clerk", "account.move", "action_post", [draft.ids], error="UserError")
         draft = self._fresh(draft)

@@ -102,8 +102,8 @@ class AccountMove(models.Model):
         """
         if not rows:
             return
-        if not self.env.context.get("tracking_disable") and not self.env.context.get("mail_notrack"):
-            self._track_prepare(["ps_approval_state"])
+        # Always tracked: the approval trail is the auditor's, and the context comes from the client.
+        self._track_prepare(["ps_approval_state"])
         self.env["ps.batch.runner"]._write_rows(
             self._name,
             ["ps_approval_state", "ps_approval_round", "ps_approval_snapshot", "ps_approval_change_note"],
