@@ -67,7 +67,7 @@ def run(registry):
     for _attempt in range(60):
         try:
             with registry.cursor() as cr, freeze_time(TODAY):
-                env = api.Environment(cr, SUPERUSER_ID, {"ps_no_commit": True})
+                env = api.Environment(cr, SUPERUSER_ID, {})
                 result = env["ps.billing.readiness"]._cron_billing_run()
             if not any(result.values()):
                 return
