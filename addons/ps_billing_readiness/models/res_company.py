@@ -18,6 +18,18 @@ class ResCompany(models.Model):
     ps_discount_threshold = fields.Float("Discount Threshold (%)", default=10.0)
     ps_margin_target = fields.Float("Margin Target (%)", default=30.0)
 
+    def _ps_get_tz(self):
+        """Return the time zone of the firm's calendar: its working calendar's, else its address's, else UTC."""
+        self.ensure_one()
+        return self.resource_calendar_id.tz or self.partner_id.tz or "UTC"
+
+    def _ps_today(self):
+        """Return today's date in the company's time zone (``_ps_get_tz``), whoever asks: the dates
+        of readiness, cutoffs, ages and compliance periods follow the firm's calendar, not the
+        viewer's or the scheduled action's user's time zone. The current company if empty."""
+        company = self[:1] or self.env.company
+        return fields.Date.context_today(company.with_context(tz=company._ps_get_tz()))
+
     @api.constrains("ps_billing_cutoff_day", "ps_stale_draft_days", "ps_escalation_days")
     def _check_ps_billing_days(self):
         for company in self:
