@@ -28,11 +28,9 @@ class PsBillingReadiness(models.Model):
             if not order.ps_billing_model:
                 message = _("%s has no billing model: set it in the engagement's billing terms.", order.name)
             elif not order.ps_terms_confirmed:
-                message = _(
-                    "The billing terms of %(order)s are not confirmed by finance; %(amount)s waits on them.",
-                    order=order.name,
-                    amount=evaluation.format_amount(deliverable, record.currency_id),
-                )
+                message = _("The billing terms of %s are not confirmed by finance.", order.name)
+                if not record.currency_id.is_zero(deliverable):
+                    message += " " + _("%s waits on them.", evaluation.format_amount(deliverable, record.currency_id))
             else:
                 continue
             findings.append(evaluation.finding(record, message, deliverable))
@@ -40,21 +38,23 @@ class PsBillingReadiness(models.Model):
 
     @api.model
     def _ps_check_po_reference(self, evaluation):
-        return [
-            evaluation.finding(
-                record,
-                _(
-                    "%(client)s requires a purchase order on %(order)s and none is recorded; "
-                    "%(amount)s cannot be billed.",
-                    client=record.partner_id.display_name,
-                    order=record.sale_order_id.name,
-                    amount=evaluation.format_amount(evaluation.deliverable[record.id], record.currency_id),
-                ),
-                evaluation.deliverable[record.id],
+        findings = []
+        for record in evaluation.targets:
+            order = record.sale_order_id
+            if not order.ps_po_required or order.ps_client_po_ref:
+                continue
+            deliverable = evaluation.deliverable[record.id]
+            message = _(
+                "%(client)s requires a purchase order on %(order)s and none is recorded.",
+                client=record.partner_id.display_name,
+                order=order.name,
             )
-            for record in evaluation.targets
-            if record.sale_order_id.ps_po_required and not record.sale_order_id.ps_client_po_ref
-        ]
+            if not record.currency_id.is_zero(deliverable):
+                message += " " + _(
+                    "%s cannot be billed without it.", evaluation.format_amount(deliverable, record.currency_id)
+                )
+            findings.append(evaluation.finding(record, message, deliverable))
+        return findings
 
     @api.model
     def _ps_check_expenses_validated(self, evaluation):
@@ -105,7 +105,8 @@ class PsBillingReadiness(models.Model):
     @api.model
     def _ps_expense_findings(self, evaluation, expenses, record_key, expense_keys, message):
         """Return a finding per target record and expense of its key (its order, its project's account)
-        dated up to the end of its period; ``message(expense, amount, date)`` gets them formatted."""
+        that the record takes (dated in its period, or before it for the earliest open period: an
+        expense is at risk in one period only); ``message(expense, amount, date)`` gets them formatted."""
         by_key = defaultdict(list)
         for expense in expenses:
             for key in expense_keys(expense):
@@ -113,7 +114,7 @@ class PsBillingReadiness(models.Model):
         findings = []
         for record in evaluation.targets:
             for expense in by_key.get(record_key(record), ()):
-                if expense.date > record.period_end:
+                if not evaluation.takes(record, expense.date):
                     continue
                 amount = expense.company_currency_id._convert(
                     expense.total_amount, record.currency_id, record.company_id, expense.date or record.period_end

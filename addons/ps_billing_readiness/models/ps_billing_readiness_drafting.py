@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import _, fields, models
+from odoo import _, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_date
 
@@ -55,7 +55,7 @@ class PsBillingReadiness(models.Model):
             lines = orders.order_line.filtered(lambda line: not line.display_type)
             lines._recompute_qty_to_invoice(None, period_end)
             # What was delivered after the period (a milestone reached since) waits for its own period.
-            other_lines = lines.filtered(lambda line: line.qty_delivered_method != "timesheet")
+            other_lines = lines - lines._ps_filter_billed_on_timesheets()
             for line_id, quantity in other_lines._ps_get_deliverable_quantities(period_end).items():
                 line = other_lines.browse(line_id)
                 if quantity < line.qty_to_invoice:
@@ -144,7 +144,7 @@ class PsBillingReadiness(models.Model):
 
     def _schedule_blocked_activity(self, blocking_messages):
         """Give the owner of each newly blocked record one activity to resolve it, listing what blocks it."""
-        today = fields.Date.context_today(self)
+        today = self._ps_get_today_by_company()
         self.env["ps.batch.runner"]._schedule_activities(
             self.env.ref("ps_billing_readiness.mail_activity_type_readiness_blocked"),
             [
@@ -153,7 +153,7 @@ class PsBillingReadiness(models.Model):
                     "user": record.owner_id,
                     "summary": _("Resolve what blocks billing of %s", record.sale_order_id.name),
                     "note": Markup("<br/>").join(blocking_messages.get(record.id, ())),
-                    "date_deadline": today + timedelta(days=record.company_id.ps_escalation_days),
+                    "date_deadline": today[record.company_id] + timedelta(days=record.company_id.ps_escalation_days),
                 }
                 for record in self
             ],
@@ -170,7 +170,7 @@ class PsBillingReadiness(models.Model):
     def _escalate(self):
         """Give the finance controllers one escalation activity per record; returns the escalated records."""
         controllers = self.env["sale.order"]._ps_get_finance_controllers()
-        today = fields.Date.context_today(self)
+        today = self._ps_get_today_by_company()
         self.env["ps.batch.runner"]._schedule_activities(
             self.env.ref("ps_billing_readiness.mail_activity_type_readiness_escalation"),
             [
@@ -180,13 +180,14 @@ class PsBillingReadiness(models.Model):
                     "summary": _(
                         "%(order)s blocked for %(days)s days", order=record.sale_order_id.name, days=record.blocked_days
                     ),
-                    "date_deadline": today,
+                    "date_deadline": today[record.company_id],
                 }
                 for record in self
                 for user in controllers
             ],
         )
-        self.write({"escalated_on": today})
+        for company, records in self.grouped("company_id").items():
+            records.write({"escalated_on": today[company]})
         self._message_log_batch(
             {
                 record.id: _(

@@ -43,10 +43,9 @@ class PsBillingReadiness(models.Model):
     def _get_or_create_for_orders(self, orders, day=None):
         """Return the open readiness records of ``orders`` on ``day``: those of the open
         periods (created when missing) and any older period still not invoiced."""
-        day = day or fields.Date.context_today(self)
         wanted = {}
         for order in orders:
-            for start, end, cutoff in self._get_open_periods(order, day):
+            for start, end, cutoff in self._get_open_periods(order, day or order.company_id._ps_today()):
                 wanted[(order.id, start)] = (order, end, cutoff)
         existing = self.search(
             [
@@ -95,7 +94,12 @@ class PsBillingReadiness(models.Model):
             raise UserError(_("Only confirmed engagements have a billing readiness."))
         orders.check_access_rights("read")
         orders.check_access_rule("read")
-        day = day or fields.Date.context_today(self)
+        if day is None:
+            # Each company's engagements as on its own today (its calendar's time zone).
+            records = self.browse()
+            for company, company_orders in orders.grouped("company_id").items():
+                records |= self._evaluate_orders(company_orders, company._ps_today())
+            return records
         records = self.sudo()._get_or_create_for_orders(orders.sudo(), day)
         records._evaluate(day)
         orders.sudo().write({"ps_readiness_dirty": False, "ps_readiness_evaluated_on": day})
@@ -107,7 +111,10 @@ class PsBillingReadiness(models.Model):
         records = self.filtered(lambda r: r.state != "invoiced")
         if not records:
             return
-        day = day or fields.Date.context_today(self)
+        if day is None:
+            for company, company_records in records.grouped("company_id").items():
+                company_records._evaluate(company._ps_today())
+            return
         evaluation, findings_vals = records._ps_run_checks(day)
         self.env["ps.readiness.finding"]._replace_findings(records, findings_vals)
         records._apply_findings(findings_vals, evaluation.deliverable, day)
@@ -133,6 +140,7 @@ class PsBillingReadiness(models.Model):
                 findings_vals += evaluation.run_check(check, targets)
             if timings is not None:
                 timings[check.code] = time.perf_counter() - started
+        self._ps_attribute_amounts(findings_vals, evaluation.deliverable)
         return evaluation, findings_vals
 
     def _ps_get_evaluation_inputs(self):
@@ -150,7 +158,8 @@ class PsBillingReadiness(models.Model):
         """
         lines = self.sale_order_id.order_line.filtered(lambda line: not line.display_type)
         lines_by_order = lines.grouped("order_id")
-        other_lines = lines - evaluation.timesheet_lines
+        timesheet_ids = set(evaluation.timesheet_lines.ids)
+        other_lines = lines.filtered(lambda line: line.id not in timesheet_ids)
         # Quantities delivered by each date that bounds a period: the earliest open period
         # takes all delivered by its end, a later one what was delivered within its dates.
         bounds = defaultdict(set)
@@ -170,7 +179,7 @@ class PsBillingReadiness(models.Model):
             total = 0.0
             for line in lines_by_order.get(record.sale_order_id, ()):
                 price = line.price_unit * (1.0 - (line.discount or 0.0) / 100.0)
-                if line.qty_delivered_method == "timesheet":
+                if line.id in timesheet_ids:
                     qty = evaluation.uninvoiced_hours(record, line)
                 elif not evaluation.lower_bound(record):
                     qty = other_qty[record.period_end].get(line.id, 0.0)
@@ -180,29 +189,45 @@ class PsBillingReadiness(models.Model):
             result[record.id] = record.currency_id.round(total)
         return result
 
-    def _ps_sum_at_risk(self, findings_vals):
-        """Return ({record id: amount at risk}, {record id: amount held by blocking findings}).
+    def _ps_attribute_amounts(self, findings_vals, deliverable):
+        """Make each amount of money appear once among the findings of these records (in place).
 
-        Money counts once: findings about the engagement itself (terms, PO, ...) each hold back
-        the same whole deliverable, so the largest counts; findings about other records (an
-        expense, a sale line, a draft) hold back money of their own and add up.
+        Findings about the engagement as a whole (terms, PO, ...) each hold back the whole
+        deliverable of their period: the first of them (blocking first, then in the order of the
+        checks) carries what the findings about a part of it (``within_deliverable``: time waiting
+        for approval, a milestone waiting for acceptance) do not carry already, the next ones what
+        is left (nothing, for the same deliverable). Findings about money outside the deliverable
+        (an expense not billed yet, a rate below the pricelist, a stale draft) keep their own.
+        Across periods nothing repeats: a period takes only what is dated in it (the earliest open
+        one, everything before its end), see ``ReadinessEvaluation.takes``.
         """
         order_of = {record.id: record.sale_order_id.id for record in self}
-        wide, wide_blocking = defaultdict(float), defaultdict(float)
-        other, other_blocking = defaultdict(float), defaultdict(float)
+        left = defaultdict(float)
+        for rid in order_of:
+            left[rid] = deliverable.get(rid, 0.0)
+        wide = []
+        for vals in findings_vals:
+            rid = vals["readiness_id"]
+            if vals.pop("within_deliverable", False):
+                left[rid] -= vals["amount_at_risk"]
+            elif vals["res_model"] == "sale.order" and vals["res_id"] == order_of[rid]:
+                wide.append(vals)
+        currency = {record.id: record.currency_id for record in self}
+        for vals in sorted(wide, key=lambda vals: vals["severity"] != "blocking"):
+            rid = vals["readiness_id"]
+            amount = currency[rid].round(max(0.0, min(vals["amount_at_risk"], left[rid])))
+            vals["amount_at_risk"] = amount
+            left[rid] -= amount
+
+    def _ps_sum_at_risk(self, findings_vals):
+        """Return ({record id: amount at risk}, {record id: amount held by blocking findings}), the
+        sums of their findings' amounts (each amount of money is carried once: ``_ps_attribute_amounts``)."""
+        at_risk = dict.fromkeys(self.ids, 0.0)
+        blocking_amount = dict.fromkeys(self.ids, 0.0)
         for finding in findings_vals:
-            rid, amount = finding["readiness_id"], finding["amount_at_risk"]
-            blocking = finding["severity"] == "blocking"
-            if finding["res_model"] == "sale.order" and finding["res_id"] == order_of[rid]:
-                wide[rid] = max(wide[rid], amount)
-                if blocking:
-                    wide_blocking[rid] = max(wide_blocking[rid], amount)
-            else:
-                other[rid] += amount
-                if blocking:
-                    other_blocking[rid] += amount
-        at_risk = {rid: wide[rid] + other[rid] for rid in order_of}
-        blocking_amount = {rid: wide_blocking[rid] + other_blocking[rid] for rid in order_of}
+            at_risk[finding["readiness_id"]] += finding["amount_at_risk"]
+            if finding["severity"] == "blocking":
+                blocking_amount[finding["readiness_id"]] += finding["amount_at_risk"]
         return at_risk, blocking_amount
 
     def _apply_findings(self, findings_vals, deliverable, day):

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from psycopg2 import errors
 
-from odoo import _, api, fields, models
+from odoo import _, api, models
 
 CRON_BATCH = 200
 
@@ -38,7 +38,9 @@ class PsBillingReadiness(models.Model):
         ``limit``; the run calls itself again while work remains (``ps.cron.mixin``: Odoo
         commits each run). Returns {step: count}.
         """
-        today = fields.Date.context_today(self)
+        # The firm's calendar: the company of the scheduled action (its calendar's time zone),
+        # whatever the time zone of its user.
+        today = self.env.company._ps_today()
         self._ps_before_billing_run(today, limit)
         evaluated, more_stale = self._evaluate_stale(today, limit)
         drafted, more_due = self._draft_due_periods(today, limit)

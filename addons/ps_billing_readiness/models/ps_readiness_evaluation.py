@@ -26,7 +26,8 @@ class ReadinessEvaluation:
 
     - ``earliest_ids``: ids of the records that are the earliest open period of their
       engagement: such a period takes everything not yet invoiced up to its end;
-    - ``timesheet_lines``: the engagements' sales lines delivered by timesheets;
+    - ``timesheet_lines``: the engagements' sales lines billed on timesheets (delivered by
+      timesheets and invoiced on delivery: not a fixed fee with time logged on it);
     - ``hours``: {sale line id: [(date, quantity)]}, time logged and not invoiced up to
       the last period end (dated the 1st of its month where periods are whole months);
     - ``deliverable``: {record id: value delivered and not invoiced in its period};
@@ -68,7 +69,7 @@ class ReadinessEvaluation:
 
     @cached_property
     def timesheet_lines(self):
-        return self.orders.order_line.filtered(lambda line: line.qty_delivered_method == "timesheet")
+        return self.orders.order_line._ps_filter_billed_on_timesheets()
 
     @cached_property
     def row_granularity(self):
@@ -178,10 +179,17 @@ class ReadinessEvaluation:
         count = len(groupby)
         return [(*row[:count], fields.Date.to_date(row[count]), *row[count + 1 :]) for row in rows]
 
-    def finding(self, record, message, amount=0.0, about=None, severity=None):
+    def finding(self, record, message, amount=0.0, about=None, severity=None, within_deliverable=False):
         """Return the values of a finding of the running check on ``record`` about the record ``about``
-        (the engagement itself by default), holding back ``amount``; ``severity`` overrides the check's."""
+        (the engagement itself by default), holding back ``amount``; ``severity`` overrides the check's.
+
+        ``within_deliverable``: the amount is a part of the period's deliverable (time waiting for
+        approval, a milestone waiting for acceptance), not money of its own (an expense not billed
+        yet, a rate below the pricelist): the findings about the whole engagement then carry only
+        the rest, so that each amount of money appears once (``_ps_attribute_amounts``).
+        """
         return {
+            "within_deliverable": within_deliverable,
             "readiness_id": record.id,
             "check_id": self.check.id,
             "check_code": self.check.code,

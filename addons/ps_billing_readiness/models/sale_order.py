@@ -290,7 +290,7 @@ class SaleOrder(models.Model):
                     "record": order,
                     "user": user,
                     "summary": _("Confirm billing terms of %s", order.name),
-                    "date_deadline": fields.Date.context_today(self),
+                    "date_deadline": order.company_id._ps_today(),
                 }
                 for order in orders
                 for user in controllers

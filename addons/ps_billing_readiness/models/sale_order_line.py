@@ -13,6 +13,14 @@ class SaleOrderLine(models.Model):
             vals.setdefault("ps_expected_quantity", vals.get("quantity", 0.0))
         return vals
 
+    def _ps_filter_billed_on_timesheets(self):
+        """Return the lines that bill the hours logged on them: delivered by timesheets and invoiced
+        on delivery. A fixed fee or a retainer sold with timesheets on it ("prepaid") bills its
+        fee, whatever the hours: its time has no billable value of its own."""
+        return self.filtered(
+            lambda line: line.qty_delivered_method == "timesheet" and line.product_id.invoice_policy == "delivery"
+        )
+
     def _ps_get_deliverable_quantities(self, period_end):
         """Return {line id: quantity delivered by ``period_end`` and not invoiced yet} for lines
         not billed on timesheets (extend with super()).
