@@ -106,15 +106,20 @@ class PsBillingReadiness(models.Model):
             record.blocking_count = counts.get((record.id, "blocking"), 0)
             record.warning_count = counts.get((record.id, "warning"), 0)
 
+    def _ps_get_today_by_company(self):
+        """Return {company: today in its time zone} for the companies of these records."""
+        return {company: company._ps_today() for company in self.company_id}
+
     def _compute_blocked_days(self):
-        today = fields.Date.context_today(self)
+        today = self._ps_get_today_by_company()
         for record in self:
-            record.blocked_days = (today - record.blocked_since).days if record.blocked_since else 0
+            blocked_since = record.blocked_since
+            record.blocked_days = max(0, (today[record.company_id] - blocked_since).days) if blocked_since else 0
 
     def _compute_cutoff_passed(self):
-        today = fields.Date.context_today(self)
+        today = self._ps_get_today_by_company()
         for record in self:
-            record.cutoff_passed = record.cutoff_date < today
+            record.cutoff_passed = bool(record.cutoff_date) and record.cutoff_date < today[record.company_id]
 
     @api.depends_context("uid")
     @api.depends("state", "invoice_id", "cutoff_date")
@@ -137,7 +142,7 @@ class PsBillingReadiness(models.Model):
                 "Only a ready period can be drafted (this one is %s).",
                 dict(self._fields["state"]._description_selection(self.env))[self.state],
             )
-        if self.cutoff_date >= fields.Date.context_today(self):
+        if self.cutoff_date >= self.company_id._ps_today():
             return _(
                 "The cutoff of this period is %s: draft it after that date.", format_date(self.env, self.cutoff_date)
             )
@@ -260,3 +265,20 @@ class PsBillingReadiness(models.Model):
         action["domain"] = [("id", "in", records.ids)]
         action["context"] = {}
         return action
+
+    @api.model
+    def _ps_get_landing_action(self):
+        """Return the action the app opens on for the current user: each role lands on its own work.
+
+        A finance controller: the readiness board; a project manager: the exceptions of their
+        engagements; a consultant: their timesheets. Modules extend it with ``super()`` to send a
+        role to what they own (the compliance module: the timesheets waiting for a manager).
+        """
+        user = self.env.user
+        if user.has_group(GROUP_FINANCE_CONTROLLER):
+            xmlid = "ps_billing_readiness.ps_billing_readiness_action"
+        elif user.has_group("ps_billing_readiness.group_project_manager"):
+            xmlid = "ps_billing_readiness.ps_billing_readiness_action_exceptions"
+        else:
+            xmlid = "hr_timesheet.act_hr_timesheet_line"
+        return self.env["ir.actions.act_window"]._for_xml_id(xmlid)
