@@ -34,10 +34,17 @@ class AccountMove(models.Model):
             projects = sale_lines.project_id | sale_lines.task_id.project_id | orders.project_id
             facts[move.id] = {
                 "company_id": move.company_id.id,
+                # In company currency, converted at the invoice date (Odoo's rate date of the draft's
+                # lines: its invoice date, else its accounting date).
                 "amount": abs(move.amount_untaxed_signed),
                 "currency_rounding": move.company_currency_id.rounding,
                 "has_amount": not move.company_currency_id.is_zero(move.amount_untaxed_signed),
-                "margin": move.ps_margin_percent,
+                # The draft's own currency, for the explanation of a foreign-currency draft.
+                "document_amount": abs(move.amount_untaxed),
+                "document_currency": move.currency_id,
+                "rate_date": move.invoice_date or move.date,
+                # None: a line's cost is unknown, so is the margin (the margin conditions decide what it means).
+                "margin": move.ps_margin_percent if move.ps_cost_known else None,
                 "partner_id": partner.id,
                 "partner_name": partner.display_name,
                 "category_ids": set(categories.ids),
@@ -68,7 +75,9 @@ class AccountMove(models.Model):
             return {}
         if facts is None:
             facts = moves._get_ps_approval_facts()
-        rules = self.env["ps.approval.rule"].search([("company_id", "in", moves.company_id.ids)])
+        # Active rules only, whatever the caller's context says (active_test comes from the client).
+        Rule = self.env["ps.approval.rule"].with_context(active_test=True)
+        rules = Rule.search([("company_id", "in", moves.company_id.ids)])
         conditions = rules._get_conditions()
         by_company = defaultdict(list)
         for rule in rules:

@@ -57,8 +57,10 @@ class PsApprovalRule(models.Model):
     margin_below = fields.Float(
         "Margin Below (%)",
         tracking=True,
-        help="Matches drafts whose margin over the cost of the time and expenses they bill is below this "
-        "percentage (0: no margin condition).",
+        help="Matches drafts whose margin (untaxed amount less the cost of the time, expenses and products they "
+        "bill, over the untaxed amount, in company currency) is below this percentage, and drafts whose margin is "
+        "unknown because the cost of a line is: a margin nobody can see is approved, never let through "
+        "(0: no margin condition).",
     )
     partner_ids = fields.Many2many(
         "res.partner",

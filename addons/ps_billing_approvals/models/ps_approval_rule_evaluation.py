@@ -7,6 +7,7 @@ from typing import Any, NamedTuple
 
 from odoo import _, api, models
 from odoo.tools import float_compare, format_amount
+from odoo.tools.misc import format_date, formatLang
 from odoo.tools.translate import _lt
 
 
@@ -49,44 +50,151 @@ def compare_amounts(value1, value2, rounding):
     return float_compare(value1, value2, precision_rounding=rounding)
 
 
+# ------------------------------------------------------------
+# The tests: plain Python on the draft's facts, no query, no text
+# ------------------------------------------------------------
 # Amounts are in company currency (the rule's and the draft's), compared at its rounding.
+
+
+def _amount_at_least(bound, facts):
+    return compare_amounts(facts["amount"], bound, facts["currency_rounding"]) >= 0
+
+
+def _amount_below(bound, facts):
+    return compare_amounts(facts["amount"], bound, facts["currency_rounding"]) < 0
+
+
+def _margin_below(bound, facts):
+    # A draft of no amount has no margin. An unknown margin (a line's cost is unknown) counts as below any
+    # bound: a finance team expects a margin it cannot see to be looked at, never to pass silently.
+    if not facts["has_amount"]:
+        return False
+    if facts["margin"] is None:
+        return True
+    # A percentage, not money: compared to the hundredth.
+    return compare_amounts(facts["margin"], bound, 0.01) < 0
+
+
+# ------------------------------------------------------------
+# The explanations: one clause a controller reads, true or false, with the figures
+# ------------------------------------------------------------
+# Each starts in lower case: the simulation shows it after its label ("Amount from: the untaxed
+# amount..."); a request's reason joins those of its rule into one sentence.
+
+
+def _percent(env, value):
+    """Return ``value`` as a percentage at the hundredth the margin conditions compare to ("6.67 %")."""
+    return "%s %%" % formatLang(env, value, digits=2)
+
+
+def _untaxed(self, facts):
+    """Return the draft's untaxed amount in company currency, with its own amount when foreign."""
+    company_amount = format_amount(self.env, facts["amount"], self.currency_id)
+    currency = facts.get("document_currency")
+    if not currency or currency == self.currency_id:
+        return company_amount
+    return _(
+        "%(amount)s (%(company_amount)s at the rate of %(date)s)",
+        amount=format_amount(self.env, facts["document_amount"], currency),
+        company_amount=company_amount,
+        date=format_date(self.env, facts["rate_date"]),
+    )
+
+
+def _explain_amount_min(self, bound, facts):
+    values = {"amount": _untaxed(self, facts), "bound": format_amount(self.env, bound, self.currency_id)}
+    if _amount_at_least(bound, facts):
+        return _("the untaxed amount, %(amount)s, is at least %(bound)s", **values)
+    return _("the untaxed amount, %(amount)s, is under %(bound)s", **values)
+
+
+def _explain_amount_max(self, bound, facts):
+    values = {"amount": _untaxed(self, facts), "bound": format_amount(self.env, bound, self.currency_id)}
+    if _amount_below(bound, facts):
+        return _("the untaxed amount, %(amount)s, is under %(bound)s", **values)
+    return _("the untaxed amount, %(amount)s, is %(bound)s or more", **values)
+
+
+def _explain_margin_below(self, bound, facts):
+    values = {"bound": _percent(self.env, bound)}
+    if not facts["has_amount"]:
+        return _("the draft has no amount, hence no margin to compare to %(bound)s", **values)
+    if facts["margin"] is None:
+        return _(
+            "the margin is unknown, as the cost of a line is (see the Margin unknown exception): "
+            "taken as under %(bound)s",
+            **values,
+        )
+    values["margin"] = _percent(self.env, facts["margin"])
+    if _margin_below(bound, facts):
+        return _("the margin, %(margin)s, is under %(bound)s", **values)
+    return _("the margin, %(margin)s, is %(bound)s or more", **values)
+
+
+def _explain_partners(self, partner_ids, facts):
+    values = {"client": facts["partner_name"], "clients": ", ".join(self.partner_ids.mapped("display_name"))}
+    if facts["partner_id"] in partner_ids:
+        return _("the client, %(client)s, is one of this rule's (%(clients)s)", **values)
+    return _("the client, %(client)s, is not one of this rule's (%(clients)s)", **values)
+
+
+def _explain_partner_categories(self, category_ids, facts):
+    wanted = self.partner_category_ids
+    found = wanted.filtered(lambda category: category.id in facts["category_ids"])
+    if found:
+        return _("the client is tagged %(tags)s", tags=", ".join(found.mapped("name")))
+    return _(
+        "the client is tagged none of %(wanted)s (its tags: %(tags)s)",
+        wanted=", ".join(wanted.mapped("name")),
+        tags=", ".join(facts["category_names"]) or _("none"),
+    )
+
+
+def _explain_billing_models(self, wanted, facts):
+    values = {"wanted": ", ".join(wanted.values()), "found": ", ".join(facts["billing_models"].values())}
+    if not facts["billing_models"]:
+        return _("the draft bills no engagement with a billing model (this rule's: %(wanted)s)", **values)
+    if not wanted.keys().isdisjoint(facts["billing_models"]):
+        return _("the engagement is billed as %(found)s, one of this rule's models (%(wanted)s)", **values)
+    return _("the engagement is billed as %(found)s, none of this rule's models (%(wanted)s)", **values)
+
+
+def _explain_flags(self, flag_ids, facts):
+    wanted = self.exception_flag_ids
+    found = wanted.filtered(lambda flag: flag.id in facts["flag_ids"])
+    if found:
+        return _("the draft carries the exception %(flags)s", flags=", ".join(found.mapped("name")))
+    return _(
+        "the draft carries none of the exceptions %(wanted)s (its exceptions: %(found)s)",
+        wanted=", ".join(wanted.mapped("name")),
+        found=", ".join(facts["flag_names"]) or _("none"),
+    )
+
+
 APPROVAL_CONDITIONS = (
     ApprovalCondition(
         "amount_min",
         label=_lt("Amount from"),
         fields=("amount_min",),
         facts=("amount", "currency_rounding"),
-        test=lambda bound, facts: (compare_amounts(facts["amount"], bound, facts["currency_rounding"]) >= 0),
-        explain=lambda self, bound, facts: _(
-            "untaxed %(amount)s vs. from %(bound)s",
-            amount=format_amount(self.env, facts["amount"], self.currency_id),
-            bound=format_amount(self.env, bound, self.currency_id),
-        ),
+        test=_amount_at_least,
+        explain=_explain_amount_min,
     ),
     ApprovalCondition(
         "amount_max",
         label=_lt("Amount below"),
         fields=("amount_max",),
         facts=("amount", "currency_rounding"),
-        test=lambda bound, facts: (compare_amounts(facts["amount"], bound, facts["currency_rounding"]) < 0),
-        explain=lambda self, bound, facts: _(
-            "untaxed %(amount)s vs. below %(bound)s",
-            amount=format_amount(self.env, facts["amount"], self.currency_id),
-            bound=format_amount(self.env, bound, self.currency_id),
-        ),
+        test=_amount_below,
+        explain=_explain_amount_max,
     ),
     ApprovalCondition(
         "margin_below",
         label=_lt("Margin below"),
         fields=("margin_below",),
         facts=("margin", "has_amount"),
-        # A percentage, not money: compared to the hundredth. A draft of no amount has no margin.
-        test=lambda bound, facts: (facts["has_amount"] and compare_amounts(facts["margin"], bound, 0.01) < 0),
-        explain=lambda self, bound, facts: _(
-            "margin %(margin).1f %% vs. below %(bound).1f %%",
-            margin=facts["margin"],
-            bound=bound,
-        ),
+        test=_margin_below,
+        explain=_explain_margin_below,
     ),
     ApprovalCondition(
         "partner_ids",
@@ -94,11 +202,7 @@ APPROVAL_CONDITIONS = (
         fields=("partner_ids",),
         facts=("partner_id", "partner_name"),
         test=lambda partner_ids, facts: facts["partner_id"] in partner_ids,
-        explain=lambda self, partner_ids, facts: _(
-            "client %(client)s vs. %(clients)s",
-            client=facts["partner_name"],
-            clients=", ".join(self.partner_ids.mapped("display_name")),
-        ),
+        explain=_explain_partners,
     ),
     ApprovalCondition(
         "partner_category_ids",
@@ -106,11 +210,7 @@ APPROVAL_CONDITIONS = (
         fields=("partner_category_ids",),
         facts=("category_ids", "category_names"),
         test=lambda category_ids, facts: not category_ids.isdisjoint(facts["category_ids"]),
-        explain=lambda self, category_ids, facts: _(
-            "client tags %(tags)s vs. %(wanted)s",
-            tags=", ".join(facts["category_names"]) or _("none"),
-            wanted=", ".join(self.partner_category_ids.mapped("name")),
-        ),
+        explain=_explain_partner_categories,
     ),
     ApprovalCondition(
         "billing_model_ids",
@@ -120,11 +220,7 @@ APPROVAL_CONDITIONS = (
         # Drafts know the billing model of their engagements by code.
         read=lambda rule: {model.code: model.name for model in rule.billing_model_ids},
         test=lambda wanted, facts: not wanted.keys().isdisjoint(facts["billing_models"]),
-        explain=lambda self, wanted, facts: _(
-            "billing model %(found)s vs. %(wanted)s",
-            found=", ".join(facts["billing_models"].values()) or _("none"),
-            wanted=", ".join(wanted.values()),
-        ),
+        explain=_explain_billing_models,
     ),
     ApprovalCondition(
         "exception_flag_ids",
@@ -132,11 +228,7 @@ APPROVAL_CONDITIONS = (
         fields=("exception_flag_ids",),
         facts=("flag_ids", "flag_names"),
         test=lambda flag_ids, facts: not flag_ids.isdisjoint(facts["flag_ids"]),
-        explain=lambda self, flag_ids, facts: _(
-            "flags %(found)s vs. any of %(wanted)s",
-            found=", ".join(facts["flag_names"]) or _("none"),
-            wanted=", ".join(self.exception_flag_ids.mapped("name")),
-        ),
+        explain=_explain_flags,
     ),
 )
 

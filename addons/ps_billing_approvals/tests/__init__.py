@@ -8,3 +8,4 @@ from . import test_approval_routing
 from . import test_approval_rule_matching
 from . import test_approval_segregation
 from . import test_ui
+from . import test_approval_currency_company

@@ -9,3 +9,6 @@ from . import test_readiness_evaluation
 from . import test_security_groups
 from . import test_ui
 from . import test_billing_run
+from . import test_figures
+from . import test_margin_cost
+from . import test_screens
