@@ -3,7 +3,7 @@
 {
     "name": "Timesheet Compliance",
     "summary": "Submit and approve timesheets, invoice approved time only, remind before the cutoff",
-    "version": "17.0.1.0.0",
+    "version": "17.0.1.1.0",
     "category": "Services/Billing Control",
     "website": "https://github.com/billing-control/billing-control",
     "author": "Billing Control",

@@ -8,6 +8,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import float_compare, format_date
 
+GROUP_CONSULTANT = "ps_billing_readiness.group_consultant"
 GROUP_PROJECT_MANAGER = "ps_billing_readiness.group_project_manager"
 GROUP_FINANCE_CONTROLLER = "ps_billing_readiness.group_finance_controller"
 
@@ -20,6 +21,8 @@ PS_STATES = [
 # Written only by the approval methods (as superuser), never by a form or an import.
 STATE_FIELDS = ("ps_state", "ps_submitted_on", "ps_approved_by_id", "ps_approved_on", "ps_reject_reason")
 ANOMALY_CODES = ("over_daily_max", "weekend_holiday", "no_description", "unusual_hours")
+# What the hours of a compliance record are made of: changing one refreshes the record at once.
+COMPLIANCE_FIELDS = ("ps_state", "unit_amount", "date", "employee_id", "project_id")
 # The employee's "own recent average": the days they logged in the last four weeks, at least five of them.
 HISTORY_DAYS = 28
 MIN_HISTORY_DAYS = 5
@@ -176,9 +179,12 @@ class AccountAnalyticLine(models.Model):
         lines = super(
             AccountAnalyticLine, self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
         ).create(vals_list)
+        self.env["ps.timesheet.compliance"]._refresh_for_lines(lines._get_ps_compliance_keys())
         return lines.with_env(self.env)
 
     def write(self, vals):
+        # The employees and days before the change too: time moved away leaves its period short.
+        keys = self._get_ps_compliance_keys() if set(vals) & set(COMPLIANCE_FIELDS) else None
         locked_fields = set(vals) & set(self._get_ps_locked_fields())
         back_to_draft = self.browse()
         if locked_fields and not self._ps_unlocked():
@@ -193,6 +199,14 @@ class AccountAnalyticLine(models.Model):
                 line.sudo().message_post(
                     body=_("Changed after submission by %s: back to draft, submit it again.", self.env.user.name)
                 )
+        if keys is not None:
+            self.env["ps.timesheet.compliance"]._refresh_for_lines(keys | self._get_ps_compliance_keys())
+        return res
+
+    def unlink(self):
+        keys = self._get_ps_compliance_keys()
+        res = super().unlink()
+        self.env["ps.timesheet.compliance"]._refresh_for_lines(keys)
         return res
 
     @api.ondelete(at_uninstall=False)
@@ -252,6 +266,10 @@ class AccountAnalyticLine(models.Model):
     # ------------------------------------------------------------
     # Business
     # ------------------------------------------------------------
+
+    def _get_ps_compliance_keys(self):
+        """Return {(employee id, date)} of these timesheet lines (with a project): the compliance they count in."""
+        return {(line.employee_id.id, line.date) for line in self.sudo() if line.project_id and line.employee_id}
 
     def _get_ps_locked_fields(self):
         """Return the fields that cannot change on approved lines (and send submitted lines back to draft)."""

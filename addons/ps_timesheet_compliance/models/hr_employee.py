@@ -4,18 +4,24 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 
+from .account_analytic_line import GROUP_CONSULTANT, GROUP_FINANCE_CONTROLLER
+
 
 class HrEmployee(models.Model):
     _name = "hr.employee"
     _inherit = ["ps.readiness.watch.mixin", "hr.employee"]
 
     ps_timesheet_required = fields.Boolean(
-        "Timesheets Required",
+        "Expected to Log Time",
         compute="_compute_ps_timesheet_required",
         store=True,
         readonly=False,
         groups="hr.group_hr_user",
-        help="The compliance scan expects this employee's time; on by default for employees with a user.",
+        tracking=True,
+        help="Whether timesheet compliance expects this employee's time (working calendar less leaves), "
+        "reminds them and escalates to their manager. Set when the employee gets a user: on for Billing "
+        "Control consultants and project managers, off for finance controllers, administrators and "
+        "employees without a user. HR officers change it here.",
     )
     ps_timesheet_approver_id = fields.Many2one(
         "res.users",
@@ -29,9 +35,28 @@ class HrEmployee(models.Model):
 
     @api.depends("user_id")
     def _compute_ps_timesheet_required(self):
+        expected = self._ps_get_expected_by_default()
         for employee in self:
-            if not employee.ps_timesheet_required:
-                employee.ps_timesheet_required = bool(employee.user_id)
+            employee.ps_timesheet_required = employee in expected
+
+    def _ps_get_expected_by_default(self):
+        """Return those of these employees expected to log time unless HR decides otherwise: whose
+        user is a Billing Control consultant or project manager, not a finance controller."""
+        consultants = self.env.ref(GROUP_CONSULTANT).sudo()
+        finance = self.env.ref(GROUP_FINANCE_CONTROLLER).sudo()
+        # Implied groups are stored on the user: a project manager has the consultant group too,
+        # an administrator the finance controller's.
+        return self.filtered(
+            lambda employee: consultants in employee.user_id.sudo().groups_id
+            and finance not in employee.user_id.sudo().groups_id
+        )
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"ps_timesheet_required", "user_id"} & set(vals):
+            # Their compliance now says "Not expected", or is judged again.
+            self.env["ps.timesheet.compliance"]._refresh_employees(self)
+        return res
 
     @api.depends("parent_id.user_id")
     def _compute_ps_timesheet_approver_id(self):
@@ -40,7 +65,7 @@ class HrEmployee(models.Model):
 
     def _ps_get_readiness_orders(self):
         """The engagements of the projects these employees logged time on lately (the missing-time look-back)."""
-        since = fields.Date.context_today(self) - relativedelta(months=3)
+        since = (self.company_id[:1] or self.env.company)._ps_today() - relativedelta(months=3)
         projects = (
             self.env["account.analytic.line"]
             .sudo()

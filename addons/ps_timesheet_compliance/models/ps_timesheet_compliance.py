@@ -9,7 +9,12 @@ from odoo import api, fields, models
 from odoo.tools import float_compare, float_round, format_date
 
 CRON_BATCH = 200
-COMPLIANCE_STATES = [("compliant", "Compliant"), ("missing", "Missing"), ("late", "Late")]
+COMPLIANCE_STATES = [
+    ("compliant", "Compliant"),
+    ("missing", "Missing"),
+    ("late", "Late"),
+    ("not_expected", "Not Expected"),
+]
 
 
 class PsTimesheetCompliance(models.Model):
@@ -17,7 +22,15 @@ class PsTimesheetCompliance(models.Model):
 
     The scan upserts one record per employee and period (the current one and
     the previous one) in batches; the reminder and escalation scheduled
-    actions read them.
+    actions read them. Submitting, approving, rejecting, editing or deleting
+    timesheet lines refreshes the records of their employees and periods at
+    once (``_refresh_for_lines``).
+
+    A period is judged against the hours expected *so far*: the working days
+    before today in the company's time zone (``res.company._ps_today``), the
+    whole period once it is over. Today's hours count from tomorrow: people
+    log a day's time at its end, and a period that began this morning owes
+    nothing yet.
     """
 
     _name = "ps.timesheet.compliance"
@@ -46,7 +59,17 @@ class PsTimesheetCompliance(models.Model):
     period_start = fields.Date(required=True, readonly=True, index=True)
     period_end = fields.Date(required=True, readonly=True)
     cutoff_date = fields.Date(required=True, readonly=True)
-    expected_hours = fields.Float(readonly=True, help="Working calendar hours less leaves and public holidays.")
+    expected_hours = fields.Float(
+        readonly=True,
+        help="Working calendar hours less leaves and public holidays, of the period's days up to "
+        "'Expected Up To': the days before today while the period runs, the whole period once it is over.",
+    )
+    expected_until = fields.Date(
+        "Expected Up To",
+        readonly=True,
+        help="The last day whose hours are expected: yesterday (company time) while the period runs, "
+        "its last day once it is over; empty on the first day of the period, which owes nothing yet.",
+    )
     logged_hours = fields.Float(readonly=True)
     submitted_hours = fields.Float(readonly=True, help="Logged and waiting for approval.")
     approved_hours = fields.Float(readonly=True)
@@ -57,9 +80,14 @@ class PsTimesheetCompliance(models.Model):
         default="compliant",
         readonly=True,
         index=True,
-        help="Missing: short of the expected time before the cutoff. Late: still short after it.",
+        help="Missing: short of the time expected so far, before the cutoff. Late: still short after it. "
+        "Not expected: the employee is not expected to log time (employee form, HR Settings).",
     )
-    scanned_on = fields.Datetime(readonly=True)
+    scanned_on = fields.Datetime(
+        "Last Scan",
+        readonly=True,
+        help="When the daily scan last computed this record; lines changed since " "update its hours at once.",
+    )
     reminder_ids = fields.One2many("ps.timesheet.reminder", "compliance_id", readonly=True)
 
     _sql_constraints = [
@@ -128,41 +156,73 @@ class PsTimesheetCompliance(models.Model):
         return [previous, current]
 
     @api.model
-    def _compute_compliance_values(self, pairs, day):
-        """Return {(employee id, period start): values} for ``pairs`` of (employee, start, end, cutoff).
+    def _get_expected_until(self, start, end, today):
+        """Return the last day of the period ``start``-``end`` whose hours are expected on ``today``
+        (the day before today, or the period's end once it is over), or None when none is yet."""
+        last = min(end, today - timedelta(days=1))
+        return last if last >= start else None
+
+    @api.model
+    def _compute_compliance_values(self, pairs, day=None):
+        """Return {(employee id, period start): values} for ``pairs`` of (employee, start, end, cutoff),
+        judged on ``day`` (default: today in each employee's company's time zone).
 
         The number of queries depends on the number of distinct periods,
         time zones and calendars, never on the number of employees.
         """
         if not pairs:
             return {}
-        expected = self._read_expected_hours(pairs)
+        pairs = [(employee.sudo(), start, end, cutoff) for employee, start, end, cutoff in pairs]
+        companies, days, tolerances, required = {}, {}, {}, {}
+        for employee, *_period in pairs:
+            if employee.id in companies:
+                continue
+            company = companies[employee.id] = employee.company_id
+            required[employee.id] = employee.ps_timesheet_required
+            if company not in days:
+                days[company] = day or company._ps_today()
+                tolerances[company] = company.ps_timesheet_tolerance
+        # Expected so far: the hours of the days before today, or of the whole period once it is over.
+        until = {}
+        for employee, start, end, _cutoff in pairs:
+            if required[employee.id]:
+                until[(employee.id, start)] = self._get_expected_until(start, end, days[companies[employee.id]])
+        expected = self._read_expected_hours(
+            [
+                (employee, start, until[(employee.id, start)], cutoff)
+                for employee, start, _end, cutoff in pairs
+                if until.get((employee.id, start))
+            ]
+        )
         logged = self._read_logged_hours(pairs)
         result = {}
-        companies, tolerances = {}, {}
         for employee, start, end, cutoff in pairs:
-            if employee.id not in companies:
-                companies[employee.id] = employee.company_id
             company = companies[employee.id]
-            if company not in tolerances:
-                tolerances[company] = company.ps_timesheet_tolerance
             by_state = logged[(employee.id, start)]
-            expected_hours = float_round(expected.get((employee.id, start), 0.0), precision_digits=2)
-            logged_hours = sum(by_state.values())
-            missing = max(expected_hours - logged_hours, 0.0)
-            result[(employee.id, start)] = {
+            logged_hours = float_round(sum(by_state.values()), precision_digits=2)
+            values = {
                 "employee_id": employee.id,
                 "company_id": company.id,
                 "period_start": start,
                 "period_end": end,
                 "cutoff_date": cutoff,
-                "expected_hours": expected_hours,
+                # None, not False: _write_rows casts it to a date in SQL.
+                "expected_until": until.get((employee.id, start)),
                 "logged_hours": logged_hours,
-                "submitted_hours": by_state.get("submitted", 0.0),
-                "approved_hours": by_state.get("approved", 0.0),
-                "missing_hours": missing,
-                "state": self._get_compliance_state(company, missing, cutoff, day, tolerances[company]),
+                "submitted_hours": float_round(by_state.get("submitted", 0.0), precision_digits=2),
+                "approved_hours": float_round(by_state.get("approved", 0.0), precision_digits=2),
             }
+            if not required[employee.id]:
+                values.update(expected_hours=0.0, missing_hours=0.0, state="not_expected")
+            else:
+                expected_hours = float_round(expected.get((employee.id, start), 0.0), precision_digits=2)
+                missing = float_round(max(expected_hours - logged_hours, 0.0), precision_digits=2)
+                values.update(
+                    expected_hours=expected_hours,
+                    missing_hours=missing,
+                    state=self._get_compliance_state(company, missing, cutoff, days[company], tolerances[company]),
+                )
+            result[(employee.id, start)] = values
         return result
 
     @api.model
@@ -212,6 +272,8 @@ class PsTimesheetCompliance(models.Model):
         leave or attendance of their own in the periods (they all get the same
         hours), and one by one only for the others.
         """
+        if not pairs:
+            return {}
         # Ids first, one recordset per group after: adding records one by one to a recordset is quadratic.
         groups = defaultdict(dict)
         for employee, start, end, _cutoff in pairs:
@@ -286,21 +348,65 @@ class PsTimesheetCompliance(models.Model):
         return has_own_time
 
     @api.model
-    def _scan_employees(self, employees, day):
-        """Upsert the compliance of ``employees`` for the periods to scan on ``day``; return the records."""
-        pairs = [
-            (employee, *period) for employee in employees.sudo() for period in self._get_employee_periods(employee, day)
-        ]
+    def _scan_employees(self, employees, day=None):
+        """Upsert the compliance of ``employees`` for the periods to scan on ``day`` (default: today in
+        each employee's company's time zone); return the records."""
+        days = {}
+        pairs = []
+        for employee in employees.sudo():
+            company = employee.company_id
+            if company not in days:
+                days[company] = day or company._ps_today()
+            pairs += [(employee, *period) for period in self._get_employee_periods(employee, days[company])]
         return self._upsert(pairs, day)
 
     def _refresh(self, day=None):
-        """Recompute these records on ``day`` (default today)."""
-        day = day or fields.Date.context_today(self)
-        pairs = [(record.employee_id, record.period_start, record.period_end, record.cutoff_date) for record in self]
-        return self._upsert(pairs, day)
+        """Recompute these records as seen on ``day`` (default: today in their company's time zone);
+        the time of the last scan stays (the daily scan still passes by)."""
+        pairs = [
+            (record.employee_id, record.period_start, record.period_end, record.cutoff_date) for record in self.sudo()
+        ]
+        return self._upsert(pairs, day, scan=False)
 
     @api.model
-    def _upsert(self, pairs, day):
+    def _refresh_for_lines(self, keys):
+        """Recompute, in one go, the existing records of ``keys`` {(employee id, date)}: the employees and
+        days of timesheet lines just logged, submitted, approved, rejected, edited or deleted."""
+        keys = {(employee_id, day) for employee_id, day in keys if employee_id and day}
+        if not keys:
+            return self.browse()
+        employees = self.env["hr.employee"].sudo().browse({employee_id for employee_id, _day in keys})
+        # Read through the whole recordset (one query), not browse(id) by id (one query each).
+        companies = {employee.id: employee.company_id for employee in employees}
+        periods = {}
+        wanted = set()
+        for employee_id, day in keys:
+            company = companies[employee_id]
+            if (company, day) not in periods:
+                periods[(company, day)] = company._get_ps_timesheet_period(day)[0]
+            wanted.add((employee_id, periods[(company, day)]))
+        records = (
+            self.sudo()
+            .search(
+                [
+                    ("employee_id", "in", employees.ids),
+                    ("period_start", "in", list({start for _employee_id, start in wanted})),
+                ]
+            )
+            .filtered(lambda record: (record.employee_id.id, record.period_start) in wanted)
+        )
+        return records._refresh() if records else records
+
+    @api.model
+    def _refresh_employees(self, employees):
+        """Recompute every record of ``employees`` (whether they are expected to log time changed)."""
+        records = self.sudo().search([("employee_id", "in", employees.ids)])
+        return records._refresh() if records else records
+
+    @api.model
+    def _upsert(self, pairs, day=None, scan=True):
+        """Write the values of ``pairs`` seen on ``day`` into their records, creating the missing ones;
+        ``scan``: this is the daily scan (it records when it passed)."""
         values = self._compute_compliance_values(pairs, day)
         if not values:
             return self.browse()
@@ -312,41 +418,28 @@ class PsTimesheetCompliance(models.Model):
         )
         found = {(record.employee_id.id, record.period_start): record for record in existing}
         now = fields.Datetime.now()
+        fnames = [
+            "period_end",
+            "cutoff_date",
+            "expected_until",
+            "expected_hours",
+            "logged_hours",
+            "submitted_hours",
+            "approved_hours",
+            "missing_hours",
+            "state",
+        ]
+        if scan:
+            fnames.append("scanned_on")
         rows = []
         vals_list = []
         for key, vals in values.items():
+            vals = {**vals, "scanned_on": now}
             if key in found:
-                rows.append(
-                    (
-                        found[key].id,
-                        vals["period_end"],
-                        vals["cutoff_date"],
-                        vals["expected_hours"],
-                        vals["logged_hours"],
-                        vals["submitted_hours"],
-                        vals["approved_hours"],
-                        vals["missing_hours"],
-                        vals["state"],
-                        now,
-                    )
-                )
+                rows.append((found[key].id, *(vals[fname] for fname in fnames)))
             else:
-                vals_list.append({**vals, "scanned_on": now})
-        self.env["ps.batch.runner"]._write_rows(
-            self._name,
-            [
-                "period_end",
-                "cutoff_date",
-                "expected_hours",
-                "logged_hours",
-                "submitted_hours",
-                "approved_hours",
-                "missing_hours",
-                "state",
-                "scanned_on",
-            ],
-            rows,
-        )
+                vals_list.append(vals)
+        self.env["ps.batch.runner"]._write_rows(self._name, fnames, rows)
         created = (
             self.sudo()
             .with_context(tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True)

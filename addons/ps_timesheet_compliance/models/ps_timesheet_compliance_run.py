@@ -3,8 +3,9 @@
 """Timesheet compliance: reminders, escalations and the scheduled actions."""
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
+import pytz
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
@@ -94,7 +95,7 @@ class PsTimesheetCompliance(models.Model):
                         count=len(records),
                     ),
                     "note": note,
-                    "date_deadline": fields.Date.context_today(self),
+                    "date_deadline": first.company_id._ps_today(),
                 }
             ],
         )
@@ -128,6 +129,11 @@ class PsTimesheetCompliance(models.Model):
     # ------------------------------------------------------------
 
     @api.model
+    def _get_companies_today(self):
+        """Return {company: today in its time zone} for every company (a few), read once per run."""
+        return {company: company._ps_today() for company in self.env["res.company"].sudo().search([])}
+
+    @api.model
     def _get_scan_employee_domain(self):
         """Return the domain of the employees whose compliance is scanned."""
         return [("ps_timesheet_required", "=", True), ("active", "=", True)]
@@ -135,25 +141,28 @@ class PsTimesheetCompliance(models.Model):
     @api.model
     def _cron_scan_compliance(self, limit=CRON_BATCH):
         """Upsert the compliance of the previous and current periods of the employees, in batches."""
-        today = fields.Date.context_today(self)
         Employee = self.env["hr.employee"].sudo()
-        # Employees scanned today are done: a rerun or a resume after an interruption skips them.
-        done = (
-            self.sudo()
-            .search(
+        # Employees scanned today (their company's day) are done: a rerun or a resume after an
+        # interruption skips them.
+        done_domains = []
+        for company in self.env["res.company"].sudo().search([]):
+            today = company._ps_today()
+            tz = pytz.timezone(company._ps_get_tz())
+            midnight = tz.localize(datetime.combine(today, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
+            done_domains.append(
                 [
-                    ("scanned_on", ">=", fields.Datetime.to_datetime(today)),
+                    ("company_id", "=", company.id),
+                    ("scanned_on", ">=", midnight),
                     ("period_start", "<=", today),
                     ("period_end", ">=", today),
                 ]
             )
-            .employee_id
-        )
+        done = self.sudo().search(expression.OR(done_domains)).employee_id if done_domains else Employee
         domain = expression.AND([self._get_scan_employee_domain(), [("id", "not in", done.ids)]])
         employees = Employee.search(domain, limit=limit, order="id")
         if not employees:
             return 0
-        self._ps_run_batch(employees, lambda batch: self._scan_employees(batch, today), "scan the timesheets of")
+        self._ps_run_batch(employees, lambda batch: self._scan_employees(batch), "scan the timesheets of")
         if Employee.search_count(expression.AND([domain, [("id", "not in", employees.ids)]]), limit=1):
             self.env.ref("ps_timesheet_compliance.ir_cron_scan_compliance")._trigger()
         return len(employees)
@@ -161,18 +170,20 @@ class PsTimesheetCompliance(models.Model):
     @api.model
     def _cron_remind_consultants(self, limit=CRON_BATCH):
         """Mail each consultant still short, the configured days before the cutoff, once per period."""
-        today = fields.Date.context_today(self)
+        # Each company's day: the cutoffs are dates of the firm's calendar.
+        today = self._get_companies_today()
         candidates = self.sudo().search(
-            [("state", "=", "missing"), ("cutoff_date", ">=", today), ("user_id", "!=", False)],
+            [("state", "=", "missing"), ("cutoff_date", ">=", min(today.values())), ("user_id", "!=", False)],
             order="cutoff_date, id",
         )
         due = candidates.filtered(
-            lambda r: r.cutoff_date - timedelta(days=r.company_id.ps_timesheet_reminder_days) <= today
+            lambda r: r.cutoff_date >= today[r.company_id]
+            and r.cutoff_date - timedelta(days=r.company_id.ps_timesheet_reminder_days) <= today[r.company_id]
         )
         due = self.env["ps.timesheet.reminder"]._filter_not_sent("consultant", due, lambda r: r.user_id)
         batch = due[:limit]
         # Fresh numbers before mailing: time logged since the last scan counts.
-        batch._refresh(today)
+        batch._refresh()
         batch = batch.filtered(lambda r: r.state == "missing")
         failed = self._ps_run_each(batch, lambda record: record._send_consultant_reminder(), "remind")
         # More to do, and progress made: a reminder that always fails must not loop the cron.
@@ -183,13 +194,13 @@ class PsTimesheetCompliance(models.Model):
     @api.model
     def _cron_escalate_to_managers(self, limit=CRON_BATCH):
         """After the cutoff, mail each manager once per period about their late people, with an activity."""
-        today = fields.Date.context_today(self)
+        today = self._get_companies_today()
         candidates = self.sudo().search(
             [("state", "=", "late"), ("manager_user_id", "!=", False)],
             order="manager_user_id, period_start, id",
         )
         due = candidates.filtered(
-            lambda r: r.cutoff_date + timedelta(days=r.company_id.ps_timesheet_escalation_days) <= today
+            lambda r: r.cutoff_date + timedelta(days=r.company_id.ps_timesheet_escalation_days) <= today[r.company_id]
         )
         due = self.env["ps.timesheet.reminder"]._filter_not_sent("escalation", due, lambda r: r.manager_user_id)
         batch = due[:limit]
@@ -197,7 +208,7 @@ class PsTimesheetCompliance(models.Model):
             # A manager's people stay in one batch: one email each.
             last_manager = batch[-1].manager_user_id
             batch |= due[limit:].filtered(lambda r: r.manager_user_id == last_manager)
-        batch._refresh(today)
+        batch._refresh()
         batch = batch.filtered(lambda r: r.state == "late")
         groups = defaultdict(lambda: self.browse())
         for record in batch:
@@ -221,7 +232,7 @@ class PsTimesheetCompliance(models.Model):
         is submitted (part of it long enough ago to remind the approvers), this
         week's is draft.
         """
-        today = fields.Date.context_today(self)
+        today = self.env.company._ps_today()
         this_week = today - timedelta(days=today.weekday())
         last_week = this_week - timedelta(days=7)
         Line = self.env["account.analytic.line"].sudo().with_context(tracking_disable=True)
@@ -253,4 +264,4 @@ class PsTimesheetCompliance(models.Model):
                     "ps_submitted_on": now - timedelta(days=days),
                 }
             )
-        self._scan_employees(self.env["hr.employee"].sudo().search(self._get_scan_employee_domain()), today)
+        self._scan_employees(self.env["hr.employee"].sudo().search(self._get_scan_employee_domain()))

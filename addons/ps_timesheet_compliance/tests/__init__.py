@@ -8,3 +8,7 @@ from . import test_timesheet_states
 from . import test_ui
 from . import test_same_day_readiness
 from . import test_install_policies
+from . import test_compliance_expected
+from . import test_compliance_live_figures
+from . import test_company_time_zone
+from . import test_compliance_controls_http

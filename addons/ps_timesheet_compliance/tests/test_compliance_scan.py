@@ -14,15 +14,21 @@ from .common import TimesheetComplianceCase
 class TestComplianceScan(TimesheetComplianceCase):
     """Expected, logged, submitted, approved and missing hours per employee and period."""
 
-    def _scan(self, employees, day):
+    def _scan(self, employees, day, start=None):
+        """Scan ``employees`` on ``day``; return the records of the period starting on ``start``
+        (default: the period containing ``day``)."""
         Compliance = self.env["ps.timesheet.compliance"]
         records = Compliance._scan_employees(employees, day)
+        if start:
+            return records.filtered(lambda r: r.period_start == start)
         return records.filtered(lambda r: r.period_start <= day <= r.period_end)
 
     def test_full_week_logged_is_compliant(self):
         self._week(self.employee_consultant)
-        record = self._scan(self.employee_consultant, date(2026, 11, 6))
+        # On the cutoff day, the Monday after: the week is over, all of it is expected.
+        record = self._scan(self.employee_consultant, date(2026, 11, 9), self.monday)
         self.assertEqual(record.expected_hours, 40.0)
+        self.assertEqual(record.expected_until, date(2026, 11, 8))
         self.assertEqual(record.logged_hours, 40.0)
         self.assertEqual(record.missing_hours, 0.0)
         self.assertEqual(record.state, "compliant")
@@ -31,9 +37,9 @@ class TestComplianceScan(TimesheetComplianceCase):
         self._day_leave(date(2026, 11, 3), self.employee_consultant, "Dentist")
         self._day_leave(date(2026, 11, 11), name="Armistice")  # the next week's Wednesday
         self._day_leave(date(2026, 11, 4), name="Founders' Day")
-        record = self._scan(self.employee_consultant, date(2026, 11, 6))
+        record = self._scan(self.employee_consultant, date(2026, 11, 9), self.monday)
         self.assertEqual(record.expected_hours, 24.0, "40 hours less a leave and a public holiday")
-        other = self._scan(self.employee_other_consultant, date(2026, 11, 6))
+        other = self._scan(self.employee_other_consultant, date(2026, 11, 9), self.monday)
         self.assertEqual(other.expected_hours, 32.0, "the leave is Carla's only; the holiday is everyone's")
 
     def test_expected_hours_are_odoos_for_every_kind_of_employee(self):
@@ -89,7 +95,7 @@ class TestComplianceScan(TimesheetComplianceCase):
         lines = self._week(self.employee_consultant, days=4)
         self._submit(lines[:3])
         self._approve(lines[:1])
-        record = self._scan(self.employee_consultant, date(2026, 11, 6))
+        record = self._scan(self.employee_consultant, date(2026, 11, 9), self.monday)
         self.assertEqual(
             (record.logged_hours, record.submitted_hours, record.approved_hours, record.missing_hours),
             (32.0, 16.0, 8.0, 8.0),
@@ -113,7 +119,9 @@ class TestComplianceScan(TimesheetComplianceCase):
         self.company.ps_timesheet_period = "monthly"
         record = self._scan(self.employee_consultant, date(2026, 11, 6))
         self.assertEqual((record.period_start, record.period_end), (date(2026, 11, 1), date(2026, 11, 30)))
-        self.assertEqual(record.expected_hours, 21 * 8.0)
+        self.assertEqual(record.expected_hours, 4 * 8.0, "so far: Monday 2 to Thursday 5 November")
+        record = self._scan(self.employee_consultant, date(2026, 12, 1), date(2026, 11, 1))
+        self.assertEqual(record.expected_hours, 21 * 8.0, "the whole of November once it is over")
 
     def test_rescan_updates_the_same_record(self):
         first = self._scan(self.employee_consultant, date(2026, 11, 6))

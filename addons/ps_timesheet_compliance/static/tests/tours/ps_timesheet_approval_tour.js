@@ -16,12 +16,8 @@ registry.category("web_tour.tours").add("ps_timesheet_submit_week", {
             trigger: "thead .o_list_record_selector input",
         },
         {
-            content: "Open the actions",
-            trigger: ".o_cp_action_menus button:has(.fa-cog)",
-        },
-        {
-            content: "Submit for approval",
-            trigger: ".o-dropdown--menu .o_menu_item:contains('Submit for Approval')",
+            content: "Submit for approval: a button of the list's header",
+            trigger: ".o_control_panel button[name='action_ps_submit']:contains('Submit for Approval')",
         },
         {
             content: "The lines are submitted",
@@ -50,16 +46,23 @@ registry.category("web_tour.tours").add("ps_timesheet_approve_week", {
             isCheck: true,
         },
         {
+            content: "The anomalies are one column of badges that say what is unusual",
+            trigger: ".o_data_row td[name='ps_anomaly_summary'] .o_field_badge:contains('No description')",
+            extra_trigger: ".o_list_table:not(:has(th[data-name^='ps_flag_']))",
+            isCheck: true,
+        },
+        {
             content: "Select them",
             trigger: "thead .o_list_record_selector input",
         },
         {
-            content: "Open the actions",
-            trigger: ".o_cp_action_menus button:has(.fa-cog)",
+            content: "Reject is next to Approve in the list's header",
+            trigger: ".o_control_panel button[name='action_ps_reject']:contains('Reject')",
+            isCheck: true,
         },
         {
-            content: "Approve",
-            trigger: ".o-dropdown--menu .o_menu_item:contains('Approve')",
+            content: "Approve: a button of the list's header",
+            trigger: ".o_control_panel button[name='action_ps_approve']:contains('Approve')",
         },
         {
             content: "Nothing waits for approval any more",
