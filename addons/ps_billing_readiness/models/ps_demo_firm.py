@@ -24,6 +24,7 @@ from .ps_demo_firm_data import (
     MODULE,
     PART_TIME,
     PEOPLE,
+    PORTAL_CONTACTS,
     ROLE_GROUP,
     ROLE_HOURLY_COST,
     ROLE_TITLE,
@@ -80,6 +81,7 @@ class PsDemoFirm(models.AbstractModel):
         rng = random.Random(SEED)
         today = fields.Date.context_today(self)
         employees = firm._create_demo_people(rng)
+        firm._create_demo_portal_users()
         engagements = firm._create_demo_engagements(employees, today)
         staffing = firm._staff_demo_engagements(rng, engagements)
         firm._assign_demo_tasks(employees, engagements, staffing)
@@ -163,6 +165,22 @@ class PsDemoFirm(models.AbstractModel):
         for department, manager in managers.items():
             departments[department].manager_id = manager
         return employees
+
+    @api.model
+    def _create_demo_portal_users(self):
+        """Give the client contacts of PORTAL_CONTACTS a customer portal login; return their users."""
+        portal = self.env.ref("base.group_portal")
+        return self.env["res.users"].create(
+            [
+                {
+                    "partner_id": self.env.ref(f"{MODULE}.demo_partner_{client}_contact").id,
+                    "login": _login(key),
+                    "password": _login(key),
+                    "groups_id": [Command.set(portal.ids)],
+                }
+                for key, client in PORTAL_CONTACTS
+            ]
+        )
 
     @api.model
     def _create_demo_engagements(self, employees, today):

@@ -41,6 +41,9 @@ PEOPLE = (
     ("marco", "Marco Bianchi", "consultant", "risk"),
 )
 PART_TIME = frozenset({"daniel", "noah", "priya", "sara"})
+# Client contacts with a customer portal login, to sign off milestones: (key, client). The key is the
+# first name: the login is demo.<key>, the password too; the contact is demo_partner_<client>_contact.
+PORTAL_CONTACTS = (("peter", "alder"),)
 ROLE_GROUP = {
     "director": "group_finance_controller",
     "controller": "group_finance_controller",

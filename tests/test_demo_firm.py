@@ -1,0 +1,78 @@
+"""The demo firm as a new user finds it: people who cost money, and a client who signs off in the portal.
+
+The firm is generated on the day of installation (dates and hours follow that day), so the
+figures checked here are those that do not depend on it: each line's cost against its
+consultant's, the milestone's share of its fee.
+"""
+
+import re
+
+from odoo.addons.ps_billing_readiness.models.ps_demo_firm_data import PEOPLE, ROLE_HOURLY_COST, ROLE_TITLE
+from odoo.tests import HttpCase, tagged
+from odoo.tools import float_compare
+
+CORE = "ps_billing_readiness"
+
+
+@tagged("post_install", "-at_install")
+class TestDemoFirm(HttpCase):
+    def _demo_employees(self):
+        return self.env["hr.employee"].search([("user_id.login", "in", [f"demo.{key}" for key, *_rest in PEOPLE])])
+
+    def test_every_demo_employee_costs_what_their_role_costs(self):
+        employees = self._demo_employees()
+        self.assertEqual(len(employees), len(PEOPLE))
+        base_cost = {ROLE_TITLE[role]: cost for role, cost in ROLE_HOURLY_COST.items()}
+        for employee in employees:
+            with self.subTest(employee=employee.name):
+                self.assertLessEqual(abs(employee.hourly_cost - base_cost[employee.job_title]), 4.0)
+        consultant = employees.filtered(lambda e: e.user_id.login == "demo.lucas")
+        self.assertEqual(consultant.hourly_cost, 52.0, "the seeded cost of a consultant (55 - 3)")
+
+    def test_demo_timesheets_carry_their_consultants_cost(self):
+        employees = self._demo_employees()
+        lines = self.env["account.analytic.line"].search(
+            [("employee_id", "in", employees.ids), ("project_id", "!=", False)]
+        )
+        self.assertGreater(len(lines), 1000)
+        wrong = lines.filtered(
+            lambda line: float_compare(line.amount, -line.unit_amount * line.employee_id.hourly_cost, 2) != 0
+            or not line.amount
+        )
+        self.assertFalse(wrong, "every line is costed at its consultant's hourly cost")
+
+    def test_client_contact_signs_off_the_awaiting_milestone_in_the_portal(self):
+        peter = self.env["res.users"].search([("login", "=", "demo.peter")])
+        self.assertTrue(peter.has_group("base.group_portal"))
+        self.assertTrue(peter.share)
+        self.assertEqual(peter.partner_id, self.env.ref(f"{CORE}.demo_partner_alder_contact"))
+        milestone = self.env["project.milestone"].search([("name", "=", "Pilot stores live")])
+        self.assertEqual(milestone.ps_acceptance_state, "awaiting")
+        self.assertEqual(milestone._ps_get_evidence().mapped("name"), ["Pilot stores go-live report.txt"])
+        line = milestone.sale_line_id
+        self.assertEqual((line.product_uom_qty, line.price_unit), (1.0, 84000.0))
+        self.assertEqual(line.qty_delivered, 0.3, "the diagnostic phase (30 %) is accepted")
+
+        self.authenticate("demo.peter", "demo.peter")
+        counters = self.make_jsonrpc_request("/my/counters", {"counters": ["ps_milestone_count"]})
+        self.assertEqual(counters["ps_milestone_count"], 1)
+        listing = self.url_open("/my/milestones").text
+        self.assertEqual(
+            re.findall(r'href="/my/milestones/\d+">([^<]+)</a>', listing),
+            ["Pilot stores live", "Diagnostic and design"],
+            "Alder & Finch's milestones only",
+        )
+        page = self.url_open(f"/my/milestones/{milestone.id}").text
+        self.assertIn("Pilot stores go-live report.txt", page)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        response = self.url_open(
+            f"/my/milestones/{milestone.id}/accept",
+            data={"csrf_token": token, "signatory_name": "Peter Lund", "comment": "Twelve stores live"},
+        )
+        self.assertEqual(response.status_code, 200)
+
+        self.env.invalidate_all()
+        self.assertEqual(milestone.ps_acceptance_state, "accepted")
+        self.assertEqual(milestone.ps_accepted_by_partner_id, peter.partner_id)
+        self.assertEqual(line.qty_delivered, 0.7)
+        self.assertEqual(line.currency_id.round(line.qty_delivered * line.price_unit), 58800.0)
