@@ -55,7 +55,7 @@ class MilestoneAcceptancePortal(CustomerPortal):
         )
         milestones = Milestone.search(
             domain,
-            order="ps_awaiting_since desc, id desc",
+            order="ps_awaiting_since desc nulls last, id desc",
             limit=PAGE_SIZE,
             offset=pager["offset"],
         )

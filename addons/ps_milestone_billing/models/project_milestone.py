@@ -2,7 +2,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+
+import pytz
 
 from odoo import _, api, fields, models
 from odoo.addons.ps_billing_readiness.ps_db_defaults import set_db_defaults
@@ -104,10 +106,22 @@ class ProjectMilestone(models.Model):
     )
     ps_can_accept = fields.Boolean(compute="_compute_ps_can_decide")
     ps_cannot_accept_reason = fields.Char(compute="_compute_ps_can_decide")
+    ps_can_decide = fields.Boolean(
+        compute="_compute_ps_can_decide",
+        help="The current user may record the client's decision on this milestone.",
+    )
+    ps_can_reject = fields.Boolean(compute="_compute_ps_can_decide")
 
     # ------------------------------------------------------------
     # Compute
     # ------------------------------------------------------------
+
+    @api.depends("is_reached")
+    def _compute_reached_date(self):
+        # The day a milestone is reached dates the billing period it delivers in: the firm's
+        # calendar day, not the day of whoever ticks it (Odoo takes the user's time zone).
+        for milestone in self:
+            milestone.reached_date = milestone.is_reached and milestone._ps_get_company()._ps_today()
 
     @api.depends(
         "ps_acceptance_state",
@@ -152,10 +166,18 @@ class ProjectMilestone(models.Model):
     @api.depends_context("uid")
     @api.depends("ps_acceptance_state", "project_id.user_id")
     def _compute_ps_can_decide(self):
+        managed = self.filtered(lambda m: m._ps_is_manager())
+        # An accepted milestone already invoiced cannot be rejected: one query for the batch.
+        invoiced = managed.filtered(lambda m: m.ps_acceptance_state == "accepted")._ps_get_invoiced()
         for milestone in self:
             reason = milestone._ps_get_cannot_accept_reason()
+            is_manager = milestone in managed
+            milestone.ps_can_decide = is_manager
             milestone.ps_can_accept = not reason
             milestone.ps_cannot_accept_reason = reason
+            milestone.ps_can_reject = (
+                is_manager and milestone.ps_acceptance_state in ("awaiting", "accepted") and milestone not in invoiced
+            )
 
     # ------------------------------------------------------------
     # CRUD
@@ -253,6 +275,23 @@ class ProjectMilestone(models.Model):
             "ps_escalated_on",
             "ps_deemed_acceptance_date",
         }
+
+    def _ps_get_company(self):
+        """Return the company whose calendar dates this milestone: its project's, else the current one."""
+        self.ensure_one()
+        return self.project_id.company_id or self.env.company
+
+    def _ps_get_today_by_company(self, companies=None):
+        """Return {company: today in its time zone} for ``companies`` (default: those of these milestones)."""
+        companies = (self.project_id.company_id if companies is None else companies) | self.env.company
+        return {company: company._ps_today() for company in companies}
+
+    @api.model
+    def _ps_get_day_start(self, company, day):
+        """Return when ``day`` of ``company``'s calendar begins, as a naive UTC datetime (how Odoo stores them)."""
+        tz = pytz.timezone(company._ps_get_tz())
+        start = tz.localize(datetime.combine(fields.Date.to_date(day), time.min))
+        return start.astimezone(pytz.utc).replace(tzinfo=None)
 
     def _ps_is_manager(self):
         """Return whether the current user may record a decision on this milestone."""

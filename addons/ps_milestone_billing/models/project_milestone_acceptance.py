@@ -3,6 +3,7 @@
 """Milestones: acceptance transitions, the client portal and the scheduled actions."""
 
 import logging
+from collections import defaultdict
 from datetime import timedelta
 
 from markupsafe import escape
@@ -38,20 +39,26 @@ class ProjectMilestone(models.Model):
         )
         if not milestones:
             return
-        milestones._ps_write_acceptance(
-            {
-                "ps_acceptance_state": "awaiting",
-                "ps_awaiting_since": fields.Date.context_today(self),
-                "ps_reject_reason": False,
-                "ps_escalated_on": False,
-            }
-        )
+        # The client is asked on the firm's calendar day: escalation and deemed acceptance count from it.
+        today = milestones._ps_get_today_by_company()
+        by_day = defaultdict(lambda: self.browse())
+        for milestone in milestones:
+            by_day[today[milestone._ps_get_company()]] |= milestone
+        for day, asked in by_day.items():
+            asked._ps_write_acceptance(
+                {
+                    "ps_acceptance_state": "awaiting",
+                    "ps_awaiting_since": day,
+                    "ps_reject_reason": False,
+                    "ps_escalated_on": False,
+                }
+            )
         milestones._ps_schedule_evidence_activity()
 
     def _ps_schedule_evidence_activity(self):
         """Give the project manager one activity per milestone to collect the acceptance and its evidence."""
         activity_type = self.env.ref(ACTIVITY_COLLECT_EVIDENCE)
-        today = fields.Date.context_today(self)
+        today = self._ps_get_today_by_company()
         self.env["ps.batch.runner"]._schedule_activities(
             activity_type,
             [
@@ -67,7 +74,8 @@ class ProjectMilestone(models.Model):
                             order=milestone.sale_line_id.order_id.name,
                         )
                     ),
-                    "date_deadline": today + timedelta(days=activity_type.delay_count or 0),
+                    "date_deadline": today[milestone._ps_get_company()]
+                    + timedelta(days=activity_type.delay_count or 0),
                 }
                 for milestone in self
             ],
@@ -90,30 +98,31 @@ class ProjectMilestone(models.Model):
             }
         )
         self._ps_close_activities(_("Milestone accepted."))
-        when = format_datetime(self.env, now)
-        if deemed:
-            body = _(
-                "Deemed accepted on %(when)s: the client neither accepted nor rejected it in time.",
-                when=when,
-            )
-        elif ip:
-            body = _(
-                "Accepted in the customer portal by %(signatory)s (%(partner)s) on %(when)s from IP address %(ip)s.",
-                signatory=signatory,
-                partner=partner.display_name,
-                when=when,
-                ip=ip,
-            )
-        else:
-            body = _(
-                "Accepted by %(signatory)s on %(when)s, recorded by %(user)s.",
-                signatory=signatory,
-                when=when,
-                user=self.env.user.name,
-            )
-        if comment:
-            body += " " + _("Comment: %s", comment)
         for milestone in self:
+            when = milestone._ps_format_firm_datetime(now)
+            if deemed:
+                body = _(
+                    "Deemed accepted on %(when)s: the client neither accepted nor rejected it in time.",
+                    when=when,
+                )
+            elif ip:
+                body = _(
+                    "Accepted in the customer portal by %(signatory)s (%(partner)s) on %(when)s "
+                    "from IP address %(ip)s.",
+                    signatory=signatory,
+                    partner=partner.display_name,
+                    when=when,
+                    ip=ip,
+                )
+            else:
+                body = _(
+                    "Accepted by %(signatory)s on %(when)s, recorded by %(user)s.",
+                    signatory=signatory,
+                    when=when,
+                    user=self.env.user.name,
+                )
+            if comment:
+                body += " " + _("Comment: %s", comment)
             milestone.sudo().message_post(body=body, author_id=partner.id if partner else None)
 
     def _ps_do_reject(self, reason, partner=None, ip=None):
@@ -131,23 +140,23 @@ class ProjectMilestone(models.Model):
             }
         )
         self._ps_close_activities(_("Milestone rejected."))
-        when = format_datetime(self.env, now)
-        if ip:
-            body = _(
-                "Rejected in the customer portal by %(partner)s on %(when)s from IP address %(ip)s: %(reason)s",
-                partner=partner.display_name,
-                when=when,
-                ip=ip,
-                reason=reason,
-            )
-        else:
-            body = _(
-                "Rejected on %(when)s, recorded by %(user)s: %(reason)s",
-                when=when,
-                user=self.env.user.name,
-                reason=reason,
-            )
         for milestone in self:
+            when = milestone._ps_format_firm_datetime(now)
+            if ip:
+                body = _(
+                    "Rejected in the customer portal by %(partner)s on %(when)s from IP address %(ip)s: %(reason)s",
+                    partner=partner.display_name,
+                    when=when,
+                    ip=ip,
+                    reason=reason,
+                )
+            else:
+                body = _(
+                    "Rejected on %(when)s, recorded by %(user)s: %(reason)s",
+                    when=when,
+                    user=self.env.user.name,
+                    reason=reason,
+                )
             milestone.sudo().message_post(body=body, author_id=partner.id if partner else None)
 
     def _ps_reset_to_pending(self):
@@ -165,6 +174,13 @@ class ProjectMilestone(models.Model):
             }
         )
         self._ps_close_activities(_("Milestone no longer reached."))
+
+    def _ps_format_firm_datetime(self, value):
+        """Return ``value`` (UTC) as the firm's clock shows it: the chatter's trace reads the same
+        for the client in the portal, the project manager abroad and the auditor."""
+        self.ensure_one()
+        tz = self._ps_get_company()._ps_get_tz()
+        return f"{format_datetime(self.env, value, tz=tz)} ({tz})"
 
     def _ps_close_activities(self, feedback):
         if self:
@@ -234,7 +250,9 @@ class ProjectMilestone(models.Model):
             milestone._ps_write_acceptance(
                 {
                     "ps_acceptance_state": "accepted",
-                    "ps_accepted_on": milestone.reached_date and fields.Datetime.to_datetime(milestone.reached_date),
+                    # Accepted as the reached day began on the firm's calendar: the same billing period.
+                    "ps_accepted_on": milestone.reached_date
+                    and self._ps_get_day_start(milestone._ps_get_company(), milestone.reached_date),
                     "ps_accepted_by_name": _("Reached before acceptance tracking"),
                 }
             )
@@ -245,14 +263,18 @@ class ProjectMilestone(models.Model):
     @api.model
     def _cron_ps_deemed_acceptance(self, limit=CRON_BATCH):
         """Accept as deemed the milestones awaiting longer than their engagement's delay, without rejection."""
+        # The deemed day is a day of the firm's calendar: each company's today, whoever runs this.
+        today = self._ps_get_today_by_company(self.env["res.company"].sudo().search([]))
         domain = [
             ("ps_acceptance_state", "=", "awaiting"),
             ("ps_deemed_acceptance_date", "!=", False),
-            ("ps_deemed_acceptance_date", "<=", fields.Date.context_today(self)),
+            ("ps_deemed_acceptance_date", "<=", max(today.values())),
         ]
+        candidates = self.search(domain, order="ps_deemed_acceptance_date, id").filtered(
+            lambda m: m.ps_deemed_acceptance_date <= today[m._ps_get_company()]
+        )
         # Milestones that cannot be accepted (evidence missing) are passed over, not retried
         # ahead of the others: the batch is taken among the acceptable ones.
-        candidates = self.search(domain, order="ps_deemed_acceptance_date, id")
         acceptable = self.browse()
         for milestone in candidates:
             reason = milestone._ps_get_cannot_accept_reason(check_user=False)
@@ -274,23 +296,24 @@ class ProjectMilestone(models.Model):
     @api.model
     def _cron_ps_escalate_awaiting(self, limit=CRON_BATCH):
         """Escalate to the finance controllers, once, milestones awaiting longer than the company's delay."""
-        today = fields.Date.context_today(self)
-        companies = self.env["res.company"].search([])
-        shortest = min(companies.mapped("ps_milestone_escalation_days") or [0])
+        # Days awaiting are counted on each company's calendar, whoever runs this.
+        today = self._ps_get_today_by_company(self.env["res.company"].sudo().search([]))
+        shortest = min(company.ps_milestone_escalation_days for company in today)
         candidates = self.search(
             [
                 ("ps_acceptance_state", "=", "awaiting"),
                 ("ps_escalated_on", "=", False),
-                ("ps_awaiting_since", "<=", today - timedelta(days=shortest)),
+                ("ps_awaiting_since", "<=", max(today.values()) - timedelta(days=shortest)),
             ],
             order="ps_awaiting_since, id",
         )
-        due = candidates.filtered(
-            lambda m: (
-                (today - m.ps_awaiting_since).days
-                >= (m.project_id.company_id or self.env.company).ps_milestone_escalation_days
-            )
-        )
+
+        def is_due(milestone):
+            company = milestone._ps_get_company()
+            waited = today[company] - milestone.ps_awaiting_since
+            return waited.days >= company.ps_milestone_escalation_days
+
+        due = candidates.filtered(is_due)
         batch = due[:limit]
         failed = self._ps_run_each(batch, lambda milestone: milestone._ps_escalate(), "escalate")
         if len(due) > limit and len(failed) < len(batch):
@@ -300,9 +323,9 @@ class ProjectMilestone(models.Model):
     def _ps_escalate(self):
         """Give each finance controller one activity about this milestone awaiting acceptance."""
         self.ensure_one()
-        company = self.project_id.company_id or self.env.company
+        company = self._ps_get_company()
         controllers = self.env["sale.order"].with_company(company)._ps_get_finance_controllers()
-        today = fields.Date.context_today(self)
+        today = company._ps_today()
         days = (today - self.ps_awaiting_since).days
         note = escape(
             _(

@@ -1,6 +1,6 @@
 # Copyright 2026 Billing Control
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from datetime import datetime, time
+from datetime import timedelta
 
 from odoo import api, fields, models
 
@@ -39,23 +39,21 @@ class SaleOrderLine(models.Model):
             line.qty_delivered = accepted.get(line.id or line._origin.id, 0.0) * line.product_uom_qty
 
     def _ps_get_milestone_shares(self, period_end):
-        # Where the client must accept, a milestone delivers on the day it was accepted.
+        # Where the client must accept, a milestone delivers on the day it was accepted: a day of
+        # the firm's calendar, so the period ends at midnight in the company's time zone.
         lines = self.filtered(lambda line: line.order_id.ps_milestone_acceptance_required)
         result = super(SaleOrderLine, self - lines)._ps_get_milestone_shares(period_end)
-        if lines:
-            end = datetime.combine(fields.Date.to_date(period_end), time.max)
-            rows = (
-                self.env["project.milestone"]
-                .sudo()
-                ._read_group(
-                    [
-                        ("sale_line_id", "in", lines.ids),
-                        ("ps_acceptance_state", "=", "accepted"),
-                        ("ps_accepted_on", "<=", end),
-                    ],
-                    ["sale_line_id"],
-                    ["quantity_percentage:sum"],
-                )
+        Milestone = self.env["project.milestone"].sudo()
+        next_day = fields.Date.to_date(period_end) + timedelta(days=1)
+        for company in lines.company_id:
+            rows = Milestone._read_group(
+                [
+                    ("sale_line_id", "in", lines.filtered(lambda line, c=company: line.company_id == c).ids),
+                    ("ps_acceptance_state", "=", "accepted"),
+                    ("ps_accepted_on", "<", Milestone._ps_get_day_start(company, next_day)),
+                ],
+                ["sale_line_id"],
+                ["quantity_percentage:sum"],
             )
             result.update({line.id: share for line, share in rows})
         return result

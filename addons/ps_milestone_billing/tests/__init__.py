@@ -6,3 +6,6 @@ from . import test_readiness_checks
 from . import test_ui
 from . import test_same_day_readiness
 from . import test_install_policies
+from . import test_firm_time_zone
+from . import test_milestone_access_http
+from . import test_milestone_views

@@ -31,6 +31,9 @@ class PsMilestoneDecision(models.TransientModel):
 
     def action_confirm(self):
         self.ensure_one()
+        # Reading the many2many drops the milestones the user may not read: deciding on the rest would
+        # report success for a decision never made. Refuse the wizard instead.
+        self.sudo().milestone_ids.with_env(self.env).check_access_rule("read")
         if self.decision == "accept":
             self.milestone_ids.action_ps_accept(
                 signatory_name=self.signatory_name or self.partner_id.name,
