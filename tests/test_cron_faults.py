@@ -282,7 +282,9 @@ class TestTimesheetCronFaults(CronFaultMixin, TimesheetComplianceCase):
         }
         self.assertEqual(dict(periods), expected, "one compliance record per employee and period")
         current = self._compliance().filtered(lambda r: r.period_start == self.monday)
-        self.assertEqual(current.mapped("missing_hours"), [16.0] * 3)
+        # Judged so far on Thursday: Monday to Wednesday expected (24 hours), and logged.
+        self.assertEqual(current.mapped("expected_hours"), [24.0] * 3)
+        self.assertEqual(current.mapped("missing_hours"), [0.0] * 3)
 
     def test_consultant_reminders_interrupted_resume_with_one_reminder_each(self):
         """Batches of short consultants before the cutoff; each is reminded once per period."""

@@ -25,6 +25,11 @@ class TestLanding(BillingControlCase):
         root = self.env.ref("ps_billing_readiness.menu_billing_control_root")
         self.assertEqual(root.action, self.env.ref("ps_billing_readiness.action_ps_landing"))
 
+    def test_every_role_sees_the_app(self):
+        root = self.env.ref("ps_billing_readiness.menu_billing_control_root")
+        for user in (self.consultant, self.project_manager, self.controller):
+            self.assertIn(root.id, self.env["ir.ui.menu"].with_user(user)._visible_menu_ids(), user.name)
+
 
 @tagged("post_install", "-at_install")
 class TestLandingOverHttp(HttpCase, BillingControlCase):
@@ -67,3 +72,8 @@ class TestBoardViews(BillingControlCase):
     def test_findings_hide_a_zero_amount(self):
         arch = self._arch("ps.readiness.finding", "list")
         self.assertEqual(arch.xpath("//field[@name='amount_at_risk']/@invisible"), ["not amount_at_risk"])
+
+    def test_an_unknown_margin_shows_empty_not_zero(self):
+        arch = self._arch("account.move", "form", user=self.env.ref("base.user_admin"))
+        for name in ("ps_cost_amount", "ps_margin_percent"):
+            self.assertIn("not ps_cost_known", arch.xpath(f"//field[@name='{name}']/@invisible")[0], name)

@@ -66,8 +66,15 @@ class PsBillingReadiness(models.Model):
                     "end": evaluation.format_date(record.period_end),
                     "amount": evaluation.format_amount(amounts[employee], record.currency_id),
                 }
+                # Unless only approved time is invoiced, this time is in the deliverable already.
                 findings.append(
-                    evaluation.finding(record, text, amounts[employee], record.project_id or record.sale_order_id)
+                    evaluation.finding(
+                        record,
+                        text,
+                        amounts[employee],
+                        record.project_id or record.sale_order_id,
+                        within_deliverable=not record.company_id.ps_timesheet_approved_only,
+                    )
                 )
         return findings
 
@@ -195,3 +202,16 @@ class PsBillingReadiness(models.Model):
         for _index in range(company.ps_timesheet_missing_periods):
             start = company._get_ps_timesheet_period(start - timedelta(days=1))[0]
         return start
+
+    @api.model
+    def _ps_get_landing_action(self):
+        """A project manager lands on the timesheets waiting for their approval, a consultant on their own."""
+        res = super()._ps_get_landing_action()
+        user = self.env.user
+        if user.has_group("ps_billing_readiness.group_finance_controller"):
+            return res
+        if user.has_group("ps_billing_readiness.group_project_manager"):
+            xmlid = "ps_timesheet_compliance.account_analytic_line_action_to_approve"
+        else:
+            xmlid = "ps_timesheet_compliance.account_analytic_line_action_my"
+        return self.env["ir.actions.act_window"]._for_xml_id(xmlid)

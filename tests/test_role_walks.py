@@ -1,0 +1,54 @@
+"""A walk of the main screens for each role, in the real web client, on the demo firm.
+
+Each walk is a tour (``ps_billing_readiness/static/tests/tours/ps_role_walk_tours.js``)
+run in headless Chromium as a demo user of that role; the screen it ends on is kept as a
+PNG in ``<screenshots>/role-walk/`` (bin/test sets Odoo's ``screenshots`` option to its
+results folder), so a reviewer can look at what each role sees.
+"""
+
+import base64
+import pathlib
+from unittest.mock import patch
+
+from odoo.tests import HttpCase, tagged
+from odoo.tests.common import ChromeBrowser
+from odoo.tools import config
+
+
+@tagged("post_install", "-at_install")
+class TestRoleWalks(HttpCase):
+    browser_size = "1440x900"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.folder = pathlib.Path(config["screenshots"]) / "role-walk"
+        cls.folder.mkdir(parents=True, exist_ok=True)
+
+    def _walk(self, tour, login, shot):
+        """Run ``tour`` as the demo user ``login``; save the screen it ends on as ``shot``.png."""
+        path = self.folder / f"{shot}.png"
+        path.unlink(missing_ok=True)
+        stop = ChromeBrowser.stop
+
+        def stop_after_screenshot(browser):
+            if getattr(browser, "ws", None) and not path.exists():
+                result = browser._websocket_request("Page.captureScreenshot", timeout=20)
+                path.write_bytes(base64.b64decode(result["data"]))
+            stop(browser)
+
+        with patch.object(ChromeBrowser, "stop", stop_after_screenshot):
+            self.start_tour("/web", tour, login=login, timeout=120)
+        self.assertGreater(path.stat().st_size, 10_000, f"{shot}: a screenshot of a real screen")
+
+    def test_controller_walk(self):
+        self._walk("ps_walk_controller_board", "demo.fiona", "controller-1-board")
+        self._walk("ps_walk_controller_exception", "demo.fiona", "controller-2-exception")
+        self._walk("ps_walk_controller_wip", "demo.fiona", "controller-3-unbilled-wip")
+
+    def test_project_manager_walk(self):
+        self._walk("ps_walk_project_manager", "demo.sofia", "project-manager-1-timesheets-to-approve")
+        self._walk("ps_walk_project_manager_exceptions", "demo.sofia", "project-manager-2-exceptions")
+
+    def test_consultant_walk(self):
+        self._walk("ps_walk_consultant", "demo.lucas", "consultant-1-my-timesheets")
