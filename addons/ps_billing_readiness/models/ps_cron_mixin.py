@@ -23,7 +23,10 @@ class PsCronMixin(models.AbstractModel):
     @api.model
     def _ps_run_batch(self, records, func, what, on_failure=None):
         """Run ``func`` on the whole batch in one savepoint; if it fails, run it record by record.
-        Return the records that failed (logged, handed to ``on_failure(record, error)``, skipped)."""
+        Return the records that failed (logged, handed to ``on_failure(record, error)``, skipped).
+        An empty batch is no work: ``func`` is not called."""
+        if not records:
+            return records
         try:
             with self.env.cr.savepoint():
                 func(records)

@@ -9,6 +9,8 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from datetime import time as day_time
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import Command, api, fields, models
 
 from .ps_demo_firm_data import (
@@ -109,8 +111,18 @@ class PsDemoFirm(models.AbstractModel):
             _logger.info("Demo readiness: evaluated once the other Billing Control modules are installed.")
             return
         orders = self.env["sale.order"].search([("state", "=", "sale"), ("ps_has_services", "=", True)])
-        if orders:
-            self.env["ps.billing.readiness"].with_context(tracking_disable=True)._evaluate_orders(orders)
+        if not orders:
+            return
+        Readiness = self.env["ps.billing.readiness"].with_context(tracking_disable=True)
+        # Last month's billing run already happened: the periods due then that were ready are
+        # drafted through Odoo's invoicing, so the board shows invoiced periods beside the open ones.
+        company = self.env.company
+        last_run = company._ps_today().replace(day=1) - relativedelta(months=1)
+        last_run += timedelta(days=company.ps_billing_cutoff_day)
+        Readiness._evaluate_orders(orders, last_run)
+        drafted, _more = Readiness._draft_due_periods(last_run, limit=3 * len(orders))
+        _logger.info("Demo readiness: %s periods drafted by the billing run of %s.", drafted, last_run)
+        Readiness._evaluate_orders(orders)
 
     @api.model
     def _create_demo_people(self, rng):

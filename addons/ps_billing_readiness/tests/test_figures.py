@@ -300,6 +300,10 @@ class TestCompanyCalendar(FiguresCase):
             november = records.filtered(lambda r: r.period_start == date(2026, 11, 1))
             self.assertFalse(november.cutoff_passed)
 
+    def test_a_run_with_nothing_due_queries_nothing_wrong(self):
+        with self.assertNoLogs("odoo.sql_db", level="ERROR"):
+            self.assertEqual(self.env["ps.billing.readiness"]._draft_due_periods(date(2000, 1, 1)), (0, False))
+
     def test_the_billing_run_uses_the_company_day_whatever_its_user(self):
         self.engagement.ps_readiness_evaluated_on = False
         with freeze_time(self.moment):
