@@ -105,8 +105,22 @@ class AccountMove(models.Model):
         help="What a material edit changed against the figures of the previous approval round.",
     )
     ps_approval_awaited = fields.Char("Awaiting", compute="_compute_ps_approval_awaited")
-    ps_can_approve = fields.Boolean(compute="_compute_ps_can_approve")
-    ps_can_request_approval = fields.Boolean(compute="_compute_ps_can_request_approval")
+    # What the form offers the current user (hiding is for the eyes only: the actions check again).
+    ps_can_approve = fields.Boolean(
+        "Can Approve",
+        compute="_compute_ps_approval_buttons",
+        help="The draft waits for the current user's approval (at its current level, delegations included).",
+    )
+    ps_can_post = fields.Boolean(
+        "Can Be Confirmed",
+        compute="_compute_ps_approval_buttons",
+        help="Posting is not held by the approval matrix: no approval is required, or it was given.",
+    )
+    ps_needs_request = fields.Boolean(
+        "Needs an Approval Request",
+        compute="_compute_ps_approval_buttons",
+        help="The draft matches the approval matrix (or was rejected) and no approval is running.",
+    )
 
     # ------------------------------------------------------------
     # Compute
@@ -114,30 +128,60 @@ class AccountMove(models.Model):
 
     @api.depends("ps_approval_state", "ps_approval_request_ids.state", "ps_approval_request_ids.approver_ids")
     def _compute_ps_approval_awaited(self):
+        requests = self._origin._ps_get_approval_requests()
         for move in self:
-            move.ps_approval_awaited = move._get_ps_awaited_text() if move.ps_approval_state == "pending" else False
-
-    @api.depends_context("uid")
-    @api.depends("ps_approval_state", "ps_approval_request_ids.state", "ps_approval_request_ids.approver_ids")
-    def _compute_ps_can_approve(self):
-        pending = self.sudo().ps_approval_request_ids.filtered(lambda r: r.state == "pending")
-        user = self.env.user
-        for move in self:
-            move.ps_can_approve = any(request.move_id == move and user in request.approver_ids for request in pending)
-
-    @api.depends("state", "move_type", "ps_approval_state")
-    def _compute_ps_can_request_approval(self):
-        for move in self:
-            move.ps_can_request_approval = (
-                move.state == "draft"
-                and move.move_type in CUSTOMER_MOVE_TYPES
-                and move.ps_approval_state in ("not_required", "rejected")
+            move.ps_approval_awaited = (
+                move._origin._get_ps_awaited_text(requests) if move.ps_approval_state == "pending" else False
             )
 
-    def _get_ps_awaited_text(self):
-        """Return who this draft waits for, level by level, e.g. "Level 1 (Over 10k): Fiona"."""
+    @api.depends_context("uid")
+    @api.depends(
+        "state",
+        "move_type",
+        "ps_approval_state",
+        "ps_approval_request_ids.state",
+        "ps_approval_request_ids.approver_ids",
+    )
+    def _compute_ps_approval_buttons(self):
+        drafts = self.filtered(
+            lambda m: m._origin.id and m._origin.state == "draft" and m._origin.move_type in CUSTOMER_MOVE_TYPES
+        )
+        for move in self - drafts:
+            # Not the matrix's to hold: Odoo's own conditions decide (a new draft is checked when posted).
+            move.ps_can_approve = move.ps_needs_request = False
+            move.ps_can_post = True
+        if not drafts:
+            return
+        # As saved, whoever looks: the approvers of a draft are not all allowed to read its requests.
+        saved = drafts._origin.sudo()
+        pending = saved._ps_get_approval_requests().filtered(lambda r: r.state == "pending")
+        user = self.env.user
+        excluded = saved._get_ps_sod_excluded_users()
+        # A straight-through draft is matched again, as posting does: rules or figures may have changed.
+        unrouted = saved.filtered(lambda m: m.ps_approval_state == "not_required")
+        matches = unrouted._get_ps_matching_rules() if unrouted else {}
+        approved = saved.filtered(lambda m: m.ps_approval_state == "approved")
+        figures = approved._get_ps_approval_figures() if approved else {}
+        for move, as_saved in zip(drafts, saved, strict=True):
+            state = as_saved.ps_approval_state
+            awaited = pending.filtered(lambda r, m=as_saved: r.move_id == m).approver_ids
+            move.ps_can_approve = user in awaited and user not in excluded.get(as_saved.id, user.browse())
+            if state == "approved":
+                held = bool(as_saved._get_ps_approved_mismatch(figures[as_saved.id]))
+            elif state == "not_required":
+                held = bool(matches.get(as_saved.id))
+            else:
+                held = True
+            move.ps_can_post = not held
+            move.ps_needs_request = held and state != "pending"
+
+    def _get_ps_awaited_text(self, requests=None):
+        """Return who this draft waits for, level by level, e.g. "Level 1 (Over 10k): Fiona" (``requests``:
+        those of ``_ps_get_approval_requests``, when already fetched for a batch)."""
         self.ensure_one()
-        pending = self.sudo().ps_approval_request_ids.filtered(lambda r: r.state == "pending")
+        if requests is None:
+            requests = self._ps_get_approval_requests()
+        pending = requests.filtered(lambda r: r.move_id.id == self.id and r.state == "pending")
         return "; ".join(
             _(
                 "Level %(level)s (%(rule)s): %(approvers)s",
@@ -147,6 +191,17 @@ class AccountMove(models.Model):
             )
             for request in pending
         )
+
+    def _ps_get_approval_requests(self):
+        """Return every approval request of these invoices, as superuser.
+
+        Searched, not read through ``ps_approval_request_ids``: a user's read of that field caches the
+        requests *they* may see, and Odoo shares that cache with the superuser, so an approver's form
+        read earlier in the transaction would hide the other levels from the matrix.
+        """
+        Request = self.env["ps.approval.request"].sudo()
+        ids = [move_id for move_id in self.ids if move_id]
+        return Request.search([("move_id", "in", ids)]) if ids else Request
 
     # ------------------------------------------------------------
     # CRUD
@@ -204,13 +259,9 @@ class AccountMove(models.Model):
 
     def _ps_get_my_pending_requests(self):
         """Return the pending requests of these invoices routed to the current user; raise if there are none."""
-        requests = (
-            self.sudo()
-            .ps_approval_request_ids.filtered(lambda r: r.state == "pending" and self.env.user in r.approver_ids)
-            .with_env(self.env)
-        )
+        pending = self._ps_get_approval_requests().filtered(lambda r: r.state == "pending")
+        requests = pending.filtered(lambda r: self.env.user in r.approver_ids).with_env(self.env)
         if not requests:
-            pending = self.sudo().ps_approval_request_ids.filtered(lambda r: r.state == "pending")
             if not pending:
                 raise UserError(_("Nothing on %s waits for an approval.", ", ".join(self.mapped("display_name"))))
             raise UserError(pending[0].with_env(self.env)._get_cannot_approve_reason())

@@ -60,7 +60,7 @@ class AccountMove(models.Model):
     def _get_ps_approved_mismatch(self, figures):
         """Return why this approved draft may not be posted as it is (``figures``: its figures now), or False."""
         self.ensure_one()
-        current = self.ps_approval_request_ids.filtered(lambda r: r.round == self.ps_approval_round)
+        current = self._ps_get_approval_requests().filtered(lambda r: r.round == self.ps_approval_round)
         if not self.ps_approval_snapshot or not current or any(r.state != "approved" for r in current):
             return _(
                 "%(move)s is marked approved, but its approvals of round %(round)s are not all given: "
@@ -81,7 +81,7 @@ class AccountMove(models.Model):
         """Return why this draft cannot be posted, naming who is awaited."""
         self.ensure_one()
         if self.ps_approval_state == "rejected":
-            rejected = self.sudo().ps_approval_request_ids.filtered(
+            rejected = self._ps_get_approval_requests().filtered(
                 lambda r: r.state == "rejected" and r.round == self.ps_approval_round
             )[:1]
             return _(

@@ -1,11 +1,13 @@
 # Copyright 2026 Billing Control
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
+from collections import defaultdict
 from datetime import timedelta
 
 from markupsafe import Markup, escape
 
-from odoo import Command, _, fields, models
+from odoo import Command, _, api, models
+from odoo.tools import format_amount
 from odoo.tools.sql import SQL
 
 from .account_move import CUSTOMER_MOVE_TYPES
@@ -34,7 +36,7 @@ class AccountMove(models.Model):
         if not moves:
             return
         Request = self.env["ps.approval.request"]
-        moves.ps_approval_request_ids.filtered(lambda r: r.state in (*OPEN_STATES, "approved"))._supersede()
+        moves._ps_get_approval_requests().filtered(lambda r: r.state in (*OPEN_STATES, "approved"))._supersede()
         facts = moves._get_ps_approval_facts()
         matches = moves._get_ps_matching_rules(facts=facts)
         figures = moves._get_ps_approval_figures()
@@ -57,7 +59,7 @@ class AccountMove(models.Model):
                         "rule_name": rule.name,
                         "level": rule.level,
                         "round": move.ps_approval_round + 1,
-                        "reason": "; ".join(text for _c, _p, text in checks),
+                        "reason": self._ps_get_reason_text(checks),
                         "rule_approver_ids": [Command.set(rule_approvers.ids)],
                         "amount_untaxed": move_facts["amount"],
                         "margin_percent": move_facts["margin"],
@@ -122,8 +124,9 @@ class AccountMove(models.Model):
         """Open the next level of these drafts once the current one is approved; approve the finished ones."""
         to_activate = self.env["ps.approval.request"]
         approved = self.browse()
+        requests = self._ps_get_approval_requests()
         for move in self:
-            current = move.ps_approval_request_ids.filtered(lambda r, m=move: r.round == m.ps_approval_round)
+            current = requests.filtered(lambda r, m=move: r.move_id == m and r.round == m.ps_approval_round)
             if not current or any(r.state in ("pending", "rejected") for r in current):
                 continue
             waiting = current.filtered(lambda r: r.state == "waiting")
@@ -139,15 +142,96 @@ class AccountMove(models.Model):
             approved._ps_log_batch(_("Approved at every level: the invoice can be posted."))
             approved._ps_autopost()
 
-    def _ps_sync_approval_activities(self, feedback=None):
-        """Give each approver of a pending request one activity on the invoice; close the others.
+    @api.model
+    def _ps_get_reason_text(self, checks):
+        """Return why a rule catches a draft, as one sentence: its conditions met, with the draft's figures
+        (``checks``: the rule's (label, passed, text) of ``_get_ps_matching_rules``). The rule's name is
+        not repeated: the request shows it beside."""
+        texts = [text for _label, _passed, text in checks if text]
+        if not texts:
+            return _("The rule has no condition: every customer invoice of the company needs this approval.")
+        sentence = "; ".join(texts)
+        return f"{sentence[:1].upper()}{sentence[1:]}."
 
-        The current user's own closed activity is marked done (with the comment);
-        those of approvers who no longer have anything to decide are removed.
+    # ------------------------------------------------------------
+    # Business: the approvers' activities
+    # ------------------------------------------------------------
+
+    def _ps_get_awaited_requests(self, users=None):
+        """Return {(move id, user id): pending requests of that draft the user decides} for these drafts
+        (only for ``users`` when given): what each awaited approver has to decide now."""
+        awaited = defaultdict(lambda: self.env["ps.approval.request"])
+        for request in self._ps_get_approval_requests():
+            if request.state != "pending" or request.move_id.state != "draft":
+                continue
+            for user in request.approver_ids:
+                if users is None or user in users:
+                    awaited[(request.move_id.id, user.id)] |= request
+        return dict(awaited)
+
+    def _ps_prepare_approval_activities(self, awaited, date_deadline=None, note=None):
+        """Return {(move id, user id): activity values} telling each awaited approver of ``awaited`` (as
+        ``_ps_get_awaited_requests`` returns) what they approve: the invoice, its client and amount in its
+        currency, and each rule (its level and why it applies), in the approver's language. The deadline is
+        the company's today plus its reminder delay unless given; ``note`` (text) opens the note."""
+        result = {}
+        by_lang = defaultdict(list)
+        for key in awaited:
+            by_lang[self.env["res.users"].browse(key[1]).lang or "en_US"].append(key)
+        for lang, keys in by_lang.items():
+            moves = self.with_context(lang=lang)
+            for key in keys:
+                move = moves.browse(key[0])
+                requests = awaited[key].with_env(moves.env)
+                company = move.company_id
+                amount = format_amount(moves.env, move.amount_untaxed, move.currency_id)
+                summary = _(
+                    "Approve %(move)s, %(client)s, %(amount)s (%(rules)s)",
+                    rules=", ".join(requests.mapped("rule_name")),
+                    move=move.display_name,
+                    client=move.commercial_partner_id.display_name,
+                    amount=amount,
+                )
+                lines = [
+                    _(
+                        "Level %(level)s (%(rule)s): %(why)s",
+                        level=request.level,
+                        rule=request.rule_name,
+                        why=request.reason or "",
+                    )
+                    for request in requests
+                ]
+                body = Markup("<p>%s</p>") % _(
+                    "%(move)s, %(client)s: %(amount)s untaxed.",
+                    move=move.display_name,
+                    client=move.commercial_partner_id.display_name,
+                    amount=amount,
+                )
+                body += Markup("<ul>%s</ul>") % Markup().join(Markup("<li>%s</li>") % line for line in lines)
+                if note:
+                    body = Markup("<p>%s</p>") % note + body
+                result[key] = {
+                    "record": move.with_env(self.env),
+                    "user": self.env["res.users"].browse(key[1]),
+                    "summary": summary,
+                    "note": body,
+                    "date_deadline": date_deadline
+                    or company._ps_today() + timedelta(days=company.ps_approval_reminder_days),
+                }
+        return result
+
+    def _ps_sync_approval_activities(self, feedback=None):
+        """Give each approver awaited on these drafts one activity naming what they approve now; close the others.
+
+        An activity names the requests its approver decides at the draft's current level: once they are
+        decided (a level approved, the next one opened, a rejection, a delegation), it no longer matches
+        and goes. The current user's own is marked done (with the comment), the others' are removed; the
+        approvers of the level just opened get a new one naming their rule.
         """
         if not self:
             return
-        types = self.env.ref(ACTIVITY_TYPE) | self.env.ref(ESCALATION_ACTIVITY_TYPE)
+        approval_type = self.env.ref(ACTIVITY_TYPE)
+        types = approval_type | self.env.ref(ESCALATION_ACTIVITY_TYPE)
         activities = (
             self.env["mail.activity"]
             .sudo()
@@ -159,32 +243,18 @@ class AccountMove(models.Model):
                 ]
             )
         )
-        wanted = {}
-        for request in self.ps_approval_request_ids.filtered(lambda r: r.state == "pending"):
-            for user in request.approver_ids:
-                wanted.setdefault((request.move_id.id, user.id), request)
-        existing = {(activity.res_id, activity.user_id.id) for activity in activities}
-        obsolete = activities.filtered(lambda a: (a.res_id, a.user_id.id) not in wanted)
+        wanted = self._ps_prepare_approval_activities(self._ps_get_awaited_requests())
+        current = activities.filtered(
+            lambda a: (a.res_id, a.user_id.id) in wanted and a.summary == wanted[(a.res_id, a.user_id.id)]["summary"]
+        )
+        obsolete = activities - current
         mine = obsolete.filtered(lambda a: a.user_id == self.env.user)
         if mine:
             mine.action_feedback(feedback=feedback)
         (obsolete - mine).unlink()
-        today = fields.Date.context_today(self)
+        kept = {(activity.res_id, activity.user_id.id) for activity in current}
         # No "assigned to you" email per activity (nor the access token it writes on every draft):
         # the chatter already names the approvers and the activity shows in their list.
         self.env["ps.batch.runner"]._schedule_activities(
-            self.env.ref(ACTIVITY_TYPE),
-            [
-                {
-                    "record": request.move_id,
-                    "user": request.approver_ids.browse(user_id),
-                    "summary": _(
-                        "Approve %(move)s (%(rule)s)", move=request.move_id.display_name, rule=request.rule_name
-                    ),
-                    "note": Markup("<p>%s</p>") % escape(request.reason or ""),
-                    "date_deadline": today + timedelta(days=request.company_id.ps_approval_reminder_days),
-                }
-                for (_move_id, user_id), request in wanted.items()
-                if (_move_id, user_id) not in existing
-            ],
+            approval_type, [item for key, item in wanted.items() if key not in kept]
         )

@@ -29,7 +29,8 @@ class PsApprovalDelegation(models.Model):
         domain=[("share", "=", False)],
         ondelete="cascade",
     )
-    date_from = fields.Date("From", required=True, default=fields.Date.context_today)
+    # The firm's calendar decides when a delegation runs (see ps.approval.request._apply_delegations).
+    date_from = fields.Date("From", required=True, default=lambda self: self.env.company._ps_today())
     date_to = fields.Date("To", required=True)
     note = fields.Char()
     active = fields.Boolean(default=True)
@@ -91,18 +92,15 @@ class PsApprovalDelegation(models.Model):
         return result
 
     def _reroute_pending_requests(self):
-        """Send the pending requests of the delegating users to their delegates if the delegation runs today."""
-        today = fields.Date.context_today(self)
-        current = self.filtered(lambda d: d.date_from <= today <= d.date_to)
-        if not current:
-            return
+        """Send the pending requests of the delegating users to their delegates where the delegation runs
+        today (each request's company's today)."""
         requests = (
             self.env["ps.approval.request"]
             .sudo()
             .search(
                 [
                     ("state", "=", "pending"),
-                    ("approver_ids", "in", current.user_id.ids),
+                    ("approver_ids", "in", self.user_id.ids),
                 ]
             )
         )

@@ -4,6 +4,7 @@ from psycopg2 import errors
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 from odoo.tools import mute_logger
 
 CRON_BATCH = 200
@@ -40,17 +41,36 @@ class PsApprovalRequest(models.Model):
     move_state = fields.Selection(related="move_id.state", string="Invoice Status")
     company_currency_id = fields.Many2one(related="move_id.company_currency_id")
     amount_untaxed = fields.Monetary(
-        "Untaxed When Requested",
+        "Untaxed (Company Currency)",
         currency_field="company_currency_id",
         readonly=True,
-        help="Untaxed amount of the draft, in company currency, when this request was made.",
+        help="Untaxed amount of the draft, in company currency, when this request was made: "
+        "what the rule's thresholds compared.",
     )
-    margin_percent = fields.Float("Margin When Requested (%)", readonly=True)
-    rule_id = fields.Many2one("ps.approval.rule", "Rule", readonly=True, index=True, ondelete="set null")
-    rule_name = fields.Char("Approval", readonly=True, required=True)
-    round = fields.Integer(readonly=True, default=1, help="Routing round of the invoice this request belongs to.")
-    level = fields.Integer(readonly=True, required=True)
-    reason = fields.Text("Why", readonly=True, help="The rule's conditions this draft met.")
+    invoice_currency_id = fields.Many2one(related="move_id.currency_id", string="Invoice Currency")
+    invoice_amount_untaxed = fields.Monetary(
+        related="move_id.amount_untaxed",
+        string="Untaxed Amount",
+        currency_field="invoice_currency_id",
+        help="Untaxed amount of the invoice, in its currency (a draft changed since is routed again).",
+    )
+    margin_percent = fields.Float(
+        "Margin When Requested (%)",
+        readonly=True,
+        help="Margin of the draft over the cost of what it bills, when this request was made.",
+    )
+    rule_id = fields.Many2one("ps.approval.rule", "Approval Rule", readonly=True, index=True, ondelete="set null")
+    rule_name = fields.Char("Rule", readonly=True, required=True, help="The approval rule, as named when routed.")
+    round = fields.Integer(
+        readonly=True,
+        default=1,
+        help="Routing round of the invoice this request belongs to: a new round starts when the draft is "
+        "changed or its approval requested again.",
+    )
+    level = fields.Integer(
+        readonly=True, required=True, help="Levels are approved in order: a level opens once the one before it is."
+    )
+    reason = fields.Text(readonly=True, help="Why the rule applies: the conditions this draft met.")
     rule_approver_ids = fields.Many2many(
         "res.users",
         "ps_approval_request_rule_user_rel",
@@ -82,17 +102,23 @@ class PsApprovalRequest(models.Model):
         readonly=True,
         index=True,
     )
-    pending_since = fields.Datetime(readonly=True)
+    pending_since = fields.Datetime("Waiting Since", readonly=True)
     decided_by_id = fields.Many2one("res.users", "Decided By", readonly=True)
     decided_on = fields.Datetime(readonly=True)
-    comment = fields.Text(readonly=True)
-    delegation_note = fields.Text(readonly=True)
+    comment = fields.Text(readonly=True, help="The approver's comment, or the reason of a rejection.")
+    delegation_note = fields.Text("Delegation", readonly=True)
     reminded_on = fields.Datetime(readonly=True, copy=False)
     escalated_on = fields.Datetime(readonly=True, copy=False)
-    escalation_note = fields.Text(readonly=True)
+    escalation_note = fields.Text("Escalation", readonly=True)
     superseded_on = fields.Datetime(readonly=True)
     can_approve = fields.Boolean(compute="_compute_can_approve")
     cannot_approve_reason = fields.Char(compute="_compute_can_approve")
+    is_awaiting_me = fields.Boolean(
+        "Awaiting Me",
+        compute="_compute_is_awaiting_me",
+        search="_search_is_awaiting_me",
+        help="Pending at its invoice's current level and routed to me (directly, by delegation or escalation).",
+    )
 
     # ------------------------------------------------------------
     # Compute
@@ -106,6 +132,22 @@ class PsApprovalRequest(models.Model):
             reason = request._get_cannot_approve_reason(excluded)
             request.can_approve = not reason
             request.cannot_approve_reason = reason or False
+
+    @api.depends_context("uid")
+    @api.depends("state", "approver_ids", "move_id.state")
+    def _compute_is_awaiting_me(self):
+        user = self.env.user
+        for request in self:
+            request.is_awaiting_me = (
+                request.state == "pending" and request.sudo().move_id.state == "draft" and user in request.approver_ids
+            )
+
+    def _search_is_awaiting_me(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Search for the approvals awaiting you with “is set” or “is not set”."))
+        # Only pending requests exist at a draft's current level: the later levels wait.
+        domain = [("state", "=", "pending"), ("move_id.state", "=", "draft"), ("approver_ids", "in", self.env.uid)]
+        return domain if (operator == "=") == value else ["!", *expression.normalize_domain(domain)]
 
     def _get_cannot_approve_reason(self, excluded=None):
         """Return why the current user cannot decide this request now, or False."""
@@ -264,7 +306,7 @@ class PsApprovalRequest(models.Model):
             }
         )
         moves = self.sudo().move_id
-        others = moves.ps_approval_request_ids.filtered(
+        others = moves._ps_get_approval_requests().filtered(
             lambda r: r.state in OPEN_STATES and r.round == r.move_id.ps_approval_round
         )
         others._supersede()

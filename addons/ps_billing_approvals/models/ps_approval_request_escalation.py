@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import datetime, time, timedelta
 
-from markupsafe import Markup, escape
+import pytz
 
 from odoo import Command, _, api, fields, models
 from odoo.osv import expression
@@ -63,23 +63,54 @@ class PsApprovalRequest(models.Model):
     # ------------------------------------------------------------
 
     def _get_days_pending(self, now):
+        """Return the days this request has waited at ``now``, counted on the company's calendar."""
         self.ensure_one()
-        return (now.date() - self.pending_since.date()).days
+        tz = pytz.timezone(self.company_id._ps_get_tz())
+        return (self._ps_local_date(now, tz) - self._ps_local_date(self.pending_since, tz)).days
+
+    @api.model
+    def _ps_local_date(self, moment, tz):
+        """Return the date of the UTC datetime ``moment`` in the time zone ``tz``."""
+        return pytz.utc.localize(moment).astimezone(tz).date()
 
     @api.model
     def _get_due_domain(self, field, delay_field, now):
         """Return the domain of pending requests whose ``delay_field`` delay has passed and ``field`` is unset."""
         per_company = []
         for company in self.env["res.company"].sudo().search([]):
-            # A request pending since any time on day D is due on day D + delay.
-            limit = datetime.combine(now.date() - timedelta(days=company[delay_field]), time.max)
+            # A request pending since any time on day D of the firm's calendar is due on day D + delay.
+            tz = pytz.timezone(company._ps_get_tz())
+            last_day = self._ps_local_date(now, tz) - timedelta(days=company[delay_field])
+            limit = tz.localize(datetime.combine(last_day, time.max)).astimezone(pytz.utc).replace(tzinfo=None)
             per_company.append([("company_id", "=", company.id), ("pending_since", "<=", limit)])
         return expression.AND([[("state", "=", "pending"), (field, "=", False)], expression.OR(per_company)])
+
+    @api.model
+    def _ps_route_to_started_delegations(self, limit=CRON_BATCH):
+        """Route to their delegates the pending requests of approvers whose delegation has begun: one made
+        ahead of its dates takes over on its first day. Return the requests looked at."""
+        companies = self.env["res.company"].sudo().search([])
+        days = [company._ps_today() for company in companies]
+        delegations = (
+            self.env["ps.approval.delegation"]
+            .sudo()
+            .search([("date_from", "<=", max(days)), ("date_to", ">=", min(days))])
+        )
+        if not delegations:
+            return self.browse()
+        requests = self.search(
+            [("state", "=", "pending"), ("approver_ids", "in", delegations.user_id.ids)],
+            order="pending_since, id",
+            limit=limit,
+        )
+        requests._apply_delegations()
+        return requests
 
     @api.model
     def _cron_remind_and_escalate(self, limit=CRON_BATCH):
         """Remind the approvers of stalled approvals, then escalate them; once each, whatever the runs."""
         now = fields.Datetime.now()
+        self._ps_route_to_started_delegations(limit)
         to_remind = self.search(
             self._get_due_domain("reminded_on", "ps_approval_reminder_days", now),
             order="pending_since, id",
@@ -137,16 +168,16 @@ class PsApprovalRequest(models.Model):
             }
         )
         self.move_id._ps_log(note)
+        # The same activity as any awaited approver's (what they approve, the rule and why), of the
+        # escalation type, due today, opening with why it came to them.
+        move = self.move_id
         self.env["ps.batch.runner"]._schedule_activities(
             self.env.ref(ESCALATION_ACTIVITY_TYPE),
-            [
-                {
-                    "record": self.move_id,
-                    "user": user,
-                    "summary": _("Escalated: approve %s", self.move_id.display_name),
-                    "note": Markup("<p>%s</p>") % escape(note),
-                    "date_deadline": fields.Date.context_today(self),
-                }
-                for user in targets
-            ],
+            list(
+                move._ps_prepare_approval_activities(
+                    move._ps_get_awaited_requests(users=targets),
+                    date_deadline=move.company_id._ps_today(),
+                    note=note,
+                ).values()
+            ),
         )

@@ -33,10 +33,10 @@ class PsApprovalRequest(models.Model):
         for request in self:
             details[request.move_id.id].append(
                 _(
-                    "Level %(level)s, %(rule)s (%(why)s): awaiting %(approvers)s.",
+                    "Level %(level)s (%(rule)s): awaiting %(approvers)s. %(why)s",
                     level=request.level,
                     rule=request.rule_name,
-                    why=request.reason,
+                    why=request.reason or "",
                     approvers=", ".join(request.approver_ids.mapped("name")) or _("nobody"),
                 )
                 + "".join(f" {note}" for note in (request.delegation_note, request.escalation_note) if note)
@@ -56,16 +56,20 @@ class PsApprovalRequest(models.Model):
         if not entries:
             return []
         now = now or fields.Datetime.now()
-        today = fields.Date.context_today(self)
         Users = self.env["res.users"]
         moves = self.env["account.move"].union(*(move for move, _users in entries))
-        delegates = self.env["ps.approval.delegation"]._get_delegates(
-            Users.union(*(users for _move, users in entries)), today
-        )
+        # Delegations run on the days of each company's calendar.
+        delegates_by_company = {
+            company: self.env["ps.approval.delegation"]._get_delegates(
+                Users.union(*(users for move, users in entries if move.company_id == company)),
+                company._ps_today(),
+            )
+            for company in moves.company_id
+        }
         excluded = moves._get_ps_sod_excluded_users()
         resolved, to_escalate = [], []
         for move, rule_approvers in entries:
-            approvers, notes = self._resolve_delegates(rule_approvers, delegates)
+            approvers, notes = self._resolve_delegates(rule_approvers, delegates_by_company[move.company_id])
             barred = excluded.get(move.id, Users)
             resolved.append((approvers, notes, barred))
             if not approvers - barred:
@@ -116,24 +120,31 @@ class PsApprovalRequest(models.Model):
         return approvers, notes
 
     def _apply_delegations(self):
-        """Route these pending requests to the delegates of their approvers who delegate today."""
-        today = fields.Date.context_today(self)
-        delegates = self.env["ps.approval.delegation"]._get_delegates(self.approver_ids, today)
+        """Route these pending requests to the delegates of their approvers who delegate today
+        (each company's today)."""
         changed = self.browse()
-        excluded = self.move_id._get_ps_sod_excluded_users()
-        for request in self.filtered(lambda r: r.state == "pending"):
-            approvers, notes = self._resolve_delegates(request.approver_ids, delegates)
-            approvers -= excluded.get(request.move_id.id, self.env["res.users"])
-            if not notes or not approvers:
-                continue
-            request.write(
-                {
-                    "approver_ids": [Command.set(approvers.ids)],
-                    "delegation_note": "\n".join(filter(None, [request.delegation_note, *notes])),
-                }
-            )
-            request.move_id._ps_log(
-                _("Approval %(rule)s routed to the delegates: %(notes)s", rule=request.rule_name, notes=" ".join(notes))
-            )
-            changed |= request
+        pending = self.filtered(lambda r: r.state == "pending")
+        excluded = pending.move_id._get_ps_sod_excluded_users()
+        for company in pending.company_id:
+            requests = pending.filtered(lambda r, c=company: r.company_id == c)
+            delegates = self.env["ps.approval.delegation"]._get_delegates(requests.approver_ids, company._ps_today())
+            for request in requests:
+                approvers, notes = self._resolve_delegates(request.approver_ids, delegates)
+                approvers -= excluded.get(request.move_id.id, self.env["res.users"])
+                if not notes or not approvers:
+                    continue
+                request.write(
+                    {
+                        "approver_ids": [Command.set(approvers.ids)],
+                        "delegation_note": "\n".join(filter(None, [request.delegation_note, *notes])),
+                    }
+                )
+                request.move_id._ps_log(
+                    _(
+                        "Approval %(rule)s routed to the delegates: %(notes)s",
+                        rule=request.rule_name,
+                        notes=" ".join(notes),
+                    )
+                )
+                changed |= request
         changed.move_id._ps_sync_approval_activities()

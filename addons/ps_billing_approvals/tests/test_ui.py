@@ -7,13 +7,23 @@ from odoo.tests import HttpCase, new_test_user, tagged
 
 @tagged("post_install", "-at_install")
 class TestApprovalUi(HttpCase):
-    def test_approver_approves_from_to_approve_and_controller_posts(self):
-        approver = new_test_user(
+    def test_two_levels_approved_from_the_invoice_and_to_approve_then_posted(self):
+        """The controller requests approval; the first level's approver approves on the invoice (Approve, no
+        Confirm); the second level's finds it in To Approve; the controller then sees Confirm and posts."""
+        self.env["ps.approval.rule"].search([]).active = False
+        first = new_test_user(
             self.env,
             login="bc_tour_approver",
             password="bc_tour_approver",
             groups=GROUP_PROJECT_MANAGER,
             name="Tour Approver",
+        )
+        second = new_test_user(
+            self.env,
+            login="bc_tour_second",
+            password="bc_tour_second",
+            groups=GROUP_PROJECT_MANAGER,
+            name="Tour Second Approver",
         )
         controller = new_test_user(
             self.env,
@@ -22,12 +32,10 @@ class TestApprovalUi(HttpCase):
             groups=GROUP_FINANCE_CONTROLLER,
             name="Tour Controller",
         )
-        self.env["ps.approval.rule"].create(
-            {
-                "name": "Tour rule",
-                "approver_type": "users",
-                "user_ids": [Command.set(approver.ids)],
-            }
+        Rule = self.env["ps.approval.rule"]
+        Rule.create({"name": "Tour level 1", "approver_type": "users", "user_ids": [Command.set(first.ids)]})
+        Rule.create(
+            {"name": "Tour level 2", "level": 2, "approver_type": "users", "user_ids": [Command.set(second.ids)]}
         )
         client = self.env["res.partner"].create({"name": "Tour Client", "is_company": True})
         product = self.env["product.product"].create({"name": "Tour service", "type": "service", "list_price": 100})
@@ -45,18 +53,20 @@ class TestApprovalUi(HttpCase):
                 }
             )
         )
-        move.with_user(controller).action_ps_request_approval()
+        form_url = f"/web#id={move.id}&model=account.move&view_type=form"
+
+        self.start_tour(form_url, "ps_approval_controller_requests", login=controller.login)
         self.assertEqual(move.ps_approval_state, "pending")
 
-        self.start_tour("/web", "ps_approval_approve_from_to_approve", login=approver.login)
-        request = move.ps_approval_request_ids
-        self.assertEqual((request.state, request.decided_by_id), ("approved", approver))
-        self.assertEqual(request.comment, "Rates match the contract.")
+        self.start_tour(form_url, "ps_approval_approver_approves_invoice", login=first.login)
+        level_1, level_2 = move.ps_approval_request_ids.sorted("level")
+        self.assertEqual((level_1.state, level_1.decided_by_id), ("approved", first))
+        self.assertEqual(level_1.comment, "Rates match the contract.")
+        self.assertEqual((level_2.state, level_2.approver_ids), ("pending", second))
+
+        self.start_tour("/web", "ps_approval_approve_from_to_approve", login=second.login)
+        self.assertEqual((level_2.state, level_2.decided_by_id), ("approved", second))
         self.assertEqual(move.ps_approval_state, "approved")
 
-        self.start_tour(
-            f"/web#id={move.id}&model=account.move&view_type=form",
-            "ps_approval_controller_posts",
-            login=controller.login,
-        )
+        self.start_tour(form_url, "ps_approval_controller_posts", login=controller.login)
         self.assertEqual(move.state, "posted")
