@@ -9,3 +9,5 @@ from . import test_approval_rule_matching
 from . import test_approval_segregation
 from . import test_ui
 from . import test_approval_currency_company
+from . import test_approval_screens
+from . import test_approval_screens_http

@@ -103,17 +103,21 @@ class TestApprovalConditions(ApprovalCase):
             checks[:6],
             [
                 # format_amount joins the symbol with a no-break space.
-                ("Amount from", True, "untaxed $\xa01,500.00 vs. from $\xa0100.00"),
-                ("Amount below", True, "untaxed $\xa01,500.00 vs. below $\xa050,000.00"),
-                ("Margin below", True, "margin 6.7 % vs. below 90.0 %"),
-                ("Client", True, "client Northwind Industries vs. Northwind Industries"),
-                ("Client tag", True, "client tags Key account vs. Key account"),
-                ("Billing model", True, "billing model Milestones vs. Milestones, Retainer"),
+                ("Amount from", True, "the untaxed amount, $\xa01,500.00, is at least $\xa0100.00"),
+                ("Amount below", True, "the untaxed amount, $\xa01,500.00, is under $\xa050,000.00"),
+                ("Margin below", True, "the margin, 6.67 %, is under 90.00 %"),
+                ("Client", True, "the client, Northwind Industries, is one of this rule's (Northwind Industries)"),
+                ("Client tag", True, "the client is tagged Key account"),
+                (
+                    "Billing model",
+                    True,
+                    "the engagement is billed as Milestones, one of this rule's models (Milestones, Retainer)",
+                ),
             ],
         )
         label, passed, text = checks[6]
         self.assertEqual((label, passed), ("Exception flags", False))
-        self.assertRegex(text, r"^flags .* vs\. any of Discount$")
+        self.assertRegex(text, r"^the draft carries none of the exceptions Discount \(its exceptions: .*\)$")
         self.assertEqual(
             self._checks(self._draft(), self._rule("No condition")),
             [("Every draft", True, "no condition: every draft of the company")],
@@ -149,7 +153,7 @@ class TestApprovalConditions(ApprovalCase):
             fields=("description",),
             facts=("partner_name",),
             test=lambda text, facts: text in facts["partner_name"],
-            explain=lambda self, text, facts: f"client {facts['partner_name']} vs. {text}",
+            explain=lambda self, text, facts: f"the client, {facts['partner_name']}, contains {text}",
         )
         table = [*self.Rule._get_approval_conditions(), named]
         rule = self._rule("Southwind only", description="Southwind")
@@ -158,7 +162,7 @@ class TestApprovalConditions(ApprovalCase):
             matched = (north | south)._get_ps_matching_rules()
             self.assertEqual(
                 self._checks(north, rule),
-                [("Client name contains", False, "client Northwind Industries vs. Southwind")],
+                [("Client name contains", False, "the client, Northwind Industries, contains Southwind")],
             )
             with Form(self.env["ps.approval.simulate"].with_user(self.administrator)) as wizard:
                 wizard.move_id = south
@@ -167,4 +171,4 @@ class TestApprovalConditions(ApprovalCase):
             south.with_user(self.controller).action_ps_request_approval()
         self.assertFalse(matched[north.id])
         self.assertEqual([found for found, _checks in matched[south.id]], [rule])
-        self.assertEqual(south.ps_approval_request_ids.reason, "client Southwind Partners vs. Southwind")
+        self.assertEqual(south.ps_approval_request_ids.reason, "The client, Southwind Partners, contains Southwind.")

@@ -114,14 +114,16 @@ class PsDemoFirm(models.AbstractModel):
         if not orders:
             return
         Readiness = self.env["ps.billing.readiness"].with_context(tracking_disable=True)
-        # Last month's billing run already happened: the periods due then that were ready are
-        # drafted through Odoo's invoicing, so the board shows invoiced periods beside the open ones.
-        company = self.env.company
-        last_run = company._ps_today().replace(day=1) - relativedelta(months=1)
-        last_run += timedelta(days=company.ps_billing_cutoff_day)
-        Readiness._evaluate_orders(orders, last_run)
-        drafted, _more = Readiness._draft_due_periods(last_run, limit=3 * len(orders))
-        _logger.info("Demo readiness: %s periods drafted by the billing run of %s.", drafted, last_run)
+        if not Readiness.search_count([]):
+            # Last month's billing run already happened: the periods due then that were ready are
+            # drafted through Odoo's invoicing, so the board shows invoiced periods beside the open
+            # ones. Once only: a later module's install evaluates today's periods alone.
+            company = self.env.company
+            last_run = company._ps_today().replace(day=1) - relativedelta(months=1)
+            last_run += timedelta(days=company.ps_billing_cutoff_day)
+            Readiness._evaluate_orders(orders, last_run)
+            drafted, _more = Readiness._draft_due_periods(last_run, limit=3 * len(orders))
+            _logger.info("Demo readiness: %s periods drafted by the billing run of %s.", drafted, last_run)
         Readiness._evaluate_orders(orders)
 
     @api.model

@@ -84,7 +84,11 @@ tours.add("ps_walk_project_manager", {
             trigger: '.o_breadcrumb:contains("To Approve")',
             isCheck: true,
         },
-        { content: "The list is shown", trigger: ".o_list_view", isCheck: true },
+        {
+            content: "Their team's time, by employee and week",
+            trigger: ".o_list_view .o_group_header, .o_list_view .o_data_row",
+            isCheck: true,
+        },
     ],
 });
 
@@ -97,7 +101,11 @@ tours.add("ps_walk_project_manager_exceptions", {
             "ps_billing_readiness.menu_billing_control_operations",
             "ps_billing_readiness.ps_billing_readiness_menu_exceptions"
         ),
-        { content: "The exceptions of their engagements", trigger: ".o_list_view", isCheck: true },
+        {
+            content: "The exceptions of their engagements, by owner",
+            trigger: ".o_list_view .o_group_header, .o_view_nocontent",
+            isCheck: true,
+        },
     ],
 });
 
@@ -112,5 +120,21 @@ tours.add("ps_walk_consultant", {
             isCheck: true,
         },
         { content: "Their time is listed", trigger: ".o_list_view .o_data_row", isCheck: true },
+    ],
+});
+
+tours.add("ps_walk_approver_invoice", {
+    test: true,
+    steps: () => [
+        {
+            content: "The draft says whom it waits for",
+            trigger: ".o_form_view .alert-info:contains(Waiting for approval)",
+            isCheck: true,
+        },
+        {
+            content: "Its awaited approver is offered Approve, not Confirm",
+            trigger: '.o_form_view .o_statusbar_buttons:has(button[name="action_ps_open_decision_wizard"]):not(:has(button[name="action_post"]:visible))',
+            isCheck: true,
+        },
     ],
 });
