@@ -25,8 +25,8 @@ class TestRoleWalks(HttpCase):
         cls.folder = pathlib.Path(config["screenshots"]) / "role-walk"
         cls.folder.mkdir(parents=True, exist_ok=True)
 
-    def _walk(self, tour, login, shot):
-        """Run ``tour`` as the demo user ``login``; save the screen it ends on as ``shot``.png."""
+    def _walk(self, tour, login, shot, url="/web"):
+        """Run ``tour`` from ``url`` as the demo user ``login``; save the screen it ends on as ``shot``.png."""
         path = self.folder / f"{shot}.png"
         path.unlink(missing_ok=True)
         stop = ChromeBrowser.stop
@@ -38,7 +38,7 @@ class TestRoleWalks(HttpCase):
             stop(browser)
 
         with patch.object(ChromeBrowser, "stop", stop_after_screenshot):
-            self.start_tour("/web", tour, login=login, timeout=120)
+            self.start_tour(url, tour, login=login, timeout=120)
         self.assertGreater(path.stat().st_size, 10_000, f"{shot}: a screenshot of a real screen")
 
     def test_controller_walk(self):
@@ -52,3 +52,15 @@ class TestRoleWalks(HttpCase):
 
     def test_consultant_walk(self):
         self._walk("ps_walk_consultant", "demo.lucas", "consultant-1-my-timesheets")
+
+    def test_approver_walk(self):
+        """The managing director opens the draft that waits for them (the demo's 60,000.00 one at level 3)."""
+        director = self.env["res.users"].search([("login", "=", "demo.margaret")])
+        draft = (
+            self.env["ps.approval.request"]
+            .search([("state", "=", "pending"), ("approver_ids", "in", director.ids)], order="id", limit=1)
+            .move_id
+        )
+        self.assertTrue(draft, "the demo has a draft waiting for the managing director")
+        url = f"/web#model=account.move&id={draft.id}&view_type=form"
+        self._walk("ps_walk_approver_invoice", "demo.margaret", "approver-1-invoice-to-approve", url=url)

@@ -101,6 +101,7 @@ tours.add("ps_walk_project_manager_exceptions", {
             "ps_billing_readiness.menu_billing_control_operations",
             "ps_billing_readiness.ps_billing_readiness_menu_exceptions"
         ),
+        { content: "The exception queue is open", trigger: '.o_breadcrumb:contains("Exceptions")', isCheck: true },
         {
             content: "The exceptions of their engagements, by owner",
             trigger: ".o_list_view .o_group_header, .o_view_nocontent",
