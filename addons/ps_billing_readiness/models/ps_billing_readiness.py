@@ -71,6 +71,21 @@ class PsBillingReadiness(models.Model):
     amount_ready = fields.Monetary(readonly=True, help="Deliverable value that no blocking finding holds back.")
     amount_blocked = fields.Monetary(readonly=True, help="Deliverable value held back by blocking findings.")
     amount_at_risk = fields.Monetary(readonly=True, help="Sum of the findings' amounts at risk.")
+    # The same amounts in the company's currency (at the rate of the day of the evaluation): the
+    # ones to add up across engagements priced in different currencies.
+    company_currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
+    amount_deliverable_company = fields.Monetary(
+        "Deliverable (Company Currency)", currency_field="company_currency_id", readonly=True
+    )
+    amount_ready_company = fields.Monetary(
+        "Ready (Company Currency)", currency_field="company_currency_id", readonly=True
+    )
+    amount_blocked_company = fields.Monetary(
+        "Blocked (Company Currency)", currency_field="company_currency_id", readonly=True
+    )
+    amount_at_risk_company = fields.Monetary(
+        "At Risk (Company Currency)", currency_field="company_currency_id", readonly=True
+    )
     cutoff_passed = fields.Boolean(compute="_compute_cutoff_passed")
     can_draft = fields.Boolean(compute="_compute_can_draft")
     cannot_draft_reason = fields.Char(compute="_compute_can_draft")
@@ -180,6 +195,10 @@ class PsBillingReadiness(models.Model):
             "amount_ready",
             "amount_blocked",
             "amount_at_risk",
+            "amount_deliverable_company",
+            "amount_ready_company",
+            "amount_blocked_company",
+            "amount_at_risk_company",
         }
 
     @api.ondelete(at_uninstall=False)

@@ -240,9 +240,20 @@ class PsBillingReadiness(models.Model):
         now = fields.Datetime.now()
         newly_blocked, unblocked = self.browse(), self.browse()
         rows = []
+        rates = {}  # {(currency, company): the rate of the day to the company's currency}
         for record in self:
             total = deliverable.get(record.id, 0.0)
             amount_blocked = min(total, blocking_amount[record.id])
+            key = (record.currency_id, record.company_id)
+            if key not in rates:
+                rates[key] = record.currency_id._convert(
+                    1.0, record.company_id.currency_id, record.company_id, day, False
+                )
+            company_currency = record.company_id.currency_id
+            in_company = [
+                company_currency.round(amount * rates[key])
+                for amount in (total, total - amount_blocked, amount_blocked, at_risk[record.id])
+            ]
             if record.id in blocking_messages:
                 state = "blocked"
             elif float_compare(total, 0.0, precision_rounding=record.currency_id.rounding) > 0:
@@ -267,6 +278,7 @@ class PsBillingReadiness(models.Model):
                     blocked_since or None,
                     escalated_on or None,
                     now,
+                    *in_company,
                 )
             )
         # The amounts differ on each record: the ORM would write each alone (see _write_rows).
@@ -281,6 +293,10 @@ class PsBillingReadiness(models.Model):
                 "blocked_since",
                 "escalated_on",
                 "evaluated_on",
+                "amount_deliverable_company",
+                "amount_ready_company",
+                "amount_blocked_company",
+                "amount_at_risk_company",
             ],
             rows,
         )

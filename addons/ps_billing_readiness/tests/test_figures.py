@@ -186,6 +186,19 @@ class TestUnbilledWip(FiguresCase):
         self.assertEqual((wip["amount"], wip["amount_company"]), (1500.0, 1875.0))
         row = self.env["ps.unbilled.wip.report"].search([("sale_order_id", "=", line.order_id.id)])
         self.assertEqual((row.currency_id, row.company_currency_id), (eur, self.company.currency_id))
+        # The board: the engagement's amounts in euros, and in dollars to add up with the others.
+        self._confirm_terms(line.order_id)
+        with freeze_time("2026-11-10"):
+            november = self._evaluate(line.order_id, date(2026, 11, 10)).filtered(
+                lambda r: r.period_start == date(2026, 11, 1)
+            )
+        self.assertEqual((november.state, november.currency_id), ("ready", eur))
+        self.assertEqual((november.amount_deliverable, november.amount_ready), (1500.0, 1500.0))
+        self.assertEqual(
+            (november.amount_deliverable_company, november.amount_ready_company, november.amount_blocked_company),
+            (1875.0, 1875.0, 0.0),
+        )
+        self.assertEqual(november.company_currency_id, self.company.currency_id)
 
 
 class TestAmountsCountedOnce(FiguresCase):

@@ -48,7 +48,12 @@ class TestBoardViews(BillingControlCase):
 
     def test_board_list_totals_its_amounts_and_shows_the_invoice(self):
         arch = self._arch("ps.billing.readiness", "list")
-        for name in ("amount_deliverable", "amount_ready", "amount_blocked", "amount_at_risk"):
+        for name in (
+            "amount_deliverable_company",
+            "amount_ready_company",
+            "amount_blocked_company",
+            "amount_at_risk_company",
+        ):
             self.assertTrue(arch.xpath(f"//field[@name='{name}'][@sum]"), name)
         self.assertEqual(arch.xpath("//field[@name='invoice_id']/@optional"), ["show"])
 
