@@ -48,9 +48,19 @@ ensure_venv() {
     if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
         log "installing requirements.txt into $VENV"
         "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade "pip<25"
-        "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$REPO_ROOT/requirements.txt"
+        # The OCA addons' wheels require the odoo package, which is the source tree at $ODOO_PATH
+        # here: they are installed without their dependencies, which requirements.txt lists.
+        grep -v '^odoo-addon-' "$REPO_ROOT/requirements.txt" >"$VENV/.requirements-python.txt"
+        grep '^odoo-addon-' "$REPO_ROOT/requirements.txt" >"$VENV/.requirements-oca.txt" || true
+        "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$VENV/.requirements-python.txt"
+        "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -r "$VENV/.requirements-oca.txt"
         echo "$want" >"$stamp"
     fi
+}
+
+# oca_addons_path: where the OCA wheels of requirements.txt put their addons (odoo/addons of the venv).
+oca_addons_path() {
+    "$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"] + "/odoo/addons")'
 }
 
 # write_config <path> <database> [extra key=value ...]
@@ -66,7 +76,7 @@ cfg = configparser.ConfigParser(interpolation=None)
 cfg.read(src)
 opts = cfg["options"]
 opts["addons_path"] = ",".join([
-    "$ODOO_PATH/addons", "$ODOO_PATH/odoo/addons", "$REPO_ROOT/addons",
+    "$ODOO_PATH/addons", "$ODOO_PATH/odoo/addons", "$REPO_ROOT/addons", "$(oca_addons_path)",
 ])
 opts["data_dir"] = "$STATE_DIR/data"
 # Local PostgreSQL: the unix socket, as the current role, trust auth.

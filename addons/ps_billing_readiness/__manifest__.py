@@ -17,6 +17,8 @@
         "sale_project",
         "sale_expense",
         "base_automation",
+        # OCA (PyPI odoo-addon-queue_job): the month-end runs as jobs, on any node of a cluster.
+        "queue_job",
     ],
     "data": [
         "security/ps_billing_readiness_security.xml",
@@ -25,6 +27,7 @@
         "data/ps_readiness_check_data.xml",
         "data/ps_exception_flag_data.xml",
         "data/mail_activity_type_data.xml",
+        "data/queue_job_data.xml",
         "data/ir_cron_data.xml",
         "views/ps_billing_readiness_views.xml",
         "views/ps_readiness_check_views.xml",

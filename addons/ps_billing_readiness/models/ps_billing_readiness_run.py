@@ -8,8 +8,13 @@ from datetime import timedelta
 from psycopg2 import errors
 
 from odoo import _, api, models
+from odoo.addons.queue_job.delay import chain, group
+from odoo.exceptions import UserError
+from odoo.osv import expression
 
 CRON_BATCH = 200
+# The steps of the billing run, each with the one that follows it (None: the last).
+BILLING_STEPS = (("evaluate", "draft"), ("draft", "escalate"), ("escalate", "digest"), ("digest", None))
 
 _logger = logging.getLogger(__name__)
 
@@ -24,29 +29,64 @@ class PsBillingReadiness(models.Model):
 
     @api.model
     def _cron_billing_run(self, limit=CRON_BATCH):
-        """The billing run: one scheduled action whose steps run in this order, whatever the cron thread does.
+        """The billing run's dispatcher: enqueue today's run as jobs on the billing channel; return the job.
 
-        1. ``_ps_before_billing_run``: modules bring what the checks read up to date
-           (the milestones' deemed acceptance);
-        2. ``_evaluate_stale``: the engagements marked outdated or evaluated before today;
-        3. ``_draft_due_periods``: the ready periods past their cutoff, each engagement
-           locked and re-evaluated first if it went stale since;
-        4. ``_escalate_blocked_periods``: what stays blocked too long.
+        The run's steps are jobs chained in this order, whichever node runs them:
+
+        1. ``evaluate``: ``_ps_before_billing_run`` (modules bring what the checks read
+           up to date: the milestones' deemed acceptance), then one job per batch of
+           ``limit`` engagements marked outdated or evaluated before today;
+        2. ``draft``: once every evaluation job is done, one job per batch of engagements
+           with ready periods past their cutoff (an engagement's periods in one job), each
+           engagement locked and re-evaluated first if it went stale since;
+        3. ``escalate``: one job per batch of what stays blocked too long;
+        4. ``digest``: each owner's and controller's digest activity, refreshed in place.
 
         A change that a check reads marks its engagement and calls the run again, so a
-        finding appears and disappears the same day. Each step works on a batch of
-        ``limit``; the run calls itself again while work remains (``ps.cron.mixin``: Odoo
-        commits each run). Returns {step: count}.
+        finding appears and disappears the same day. Dispatching twice the same day while
+        the first run waits enqueues nothing more (identity keys).
         """
         # The firm's calendar: the company of the scheduled action (its calendar's time zone),
         # whatever the time zone of its user.
         today = self.env.company._ps_today()
-        self._ps_before_billing_run(today, limit)
-        evaluated, more_stale = self._evaluate_stale(today, limit)
-        drafted, more_due = self._draft_due_periods(today, limit)
-        escalated, more_blocked = self._escalate_blocked_periods(today, limit)
-        self._ps_retrigger("ps_billing_readiness.ir_cron_evaluate_readiness", more_stale or more_due or more_blocked)
-        return {"evaluated": evaluated, "drafted": drafted, "escalated": escalated}
+        return self.browse()._ps_enqueue(
+            "_job_billing_step", "evaluate", today, limit, description=_("Billing run of %s: evaluate", today)
+        )
+
+    @api.model
+    def _job_billing_step(self, step, today, limit=CRON_BATCH):
+        """Job: prepare ``step`` of the run of ``today`` and enqueue its batches, then the next step after them.
+        Return {step: number of batches}."""
+        steps = dict(BILLING_STEPS)
+        if step == "evaluate":
+            self._ps_before_billing_run(today, limit)
+            targets = self.env["sale.order"].search(self._get_stale_domain(today), order="ps_readiness_dirty desc, id")
+        elif step == "draft":
+            targets = self._get_due_orders(today)
+        elif step == "escalate":
+            targets = self._get_escalation_due(today)
+        elif step == "digest":
+            self._ps_refresh_digests()
+            return {step: 0}
+        else:
+            raise UserError(_("Unknown step of the billing run: %s", step))
+        description = _("Billing run of %(day)s: %(step)s", day=today, step=step)
+        batches = targets._ps_get_batch_delayables(f"_job_{step}_batch", limit, today, description=description)
+        following = (
+            self.browse()
+            ._ps_delayable(_("Billing run of %(day)s: %(step)s", day=today, step=steps[step]))
+            ._job_billing_step(steps[step], today, limit)
+        )
+        if batches:
+            chain(group(*batches), following).delay()
+        else:
+            following.delay()
+        return {step: len(batches)}
+
+    @api.model
+    def _ps_refresh_digests(self):
+        """Hook: refresh the digest activities of the owners and controllers from the blocked periods; returns nothing."""
+        return None
 
     @api.model
     def _ps_before_billing_run(self, today, limit):
@@ -72,15 +112,7 @@ class PsBillingReadiness(models.Model):
         Order = self.env["sale.order"]
         domain = self._get_stale_domain(today)
         orders = Order.search(domain, order="ps_readiness_dirty desc, id", limit=limit)
-        if not orders:
-            return 0, False
-        self._ps_run_batch(
-            orders,
-            lambda batch: self._evaluate_orders(batch, today),
-            "evaluate the readiness of",
-            on_failure=lambda order, error: self._on_evaluation_failure(order, today, error),
-        )
-        return len(orders), bool(Order.search_count(domain, limit=1))
+        return orders._job_evaluate_batch(today)["evaluated"], bool(Order.search_count(domain, limit=1))
 
     @api.model
     def _get_due_domain(self, today):
@@ -88,23 +120,16 @@ class PsBillingReadiness(models.Model):
         return [("state", "=", "ready"), ("invoice_id", "=", False), ("cutoff_date", "<", today)]
 
     @api.model
-    def _draft_due_periods(self, today, limit=CRON_BATCH):
-        """Draft a batch of the due periods, the oldest first; return (how many, whether more remain).
+    def _get_due_orders(self, today):
+        """Return the engagements with periods to draft on ``today``: ready, past their cutoff, not held."""
+        candidates = self.search(self._get_due_domain(today), order="cutoff_date, id")
+        return (candidates - candidates._get_held_by_earlier()).sale_order_id
 
-        A period held by an earlier one of its engagement that cannot be drafted (blocked,
-        or not due) waits: its draft would bill the earlier period too.
-        """
-        domain = self._get_due_domain(today)
-        candidates = self.search(domain, order="cutoff_date, id")
-        held = candidates._get_held_by_earlier()
-        records = (candidates - held)[:limit]
-        self._ps_run_batch(
-            records,
-            lambda batch: batch._draft_fresh(today),
-            "draft the invoice of",
-            on_failure=lambda record, error: record._on_drafting_failure(error),
-        )
-        return len(records.filtered("invoice_id")), len(candidates - held) > limit
+    @api.model
+    def _draft_due_periods(self, today, limit=CRON_BATCH):
+        """Draft the due periods of a batch of engagements, the oldest first; return (how many, whether more remain)."""
+        orders = self._get_due_orders(today)
+        return orders[:limit]._job_draft_batch(today)["drafted"], len(orders) > limit
 
     def _get_held_by_earlier(self):
         """Return those of these records that an earlier open period of their engagement, with something
@@ -143,9 +168,8 @@ class PsBillingReadiness(models.Model):
         return due._create_invoice_drafts() if due else self.env["account.move"]
 
     @api.model
-    def _escalate_blocked_periods(self, today, limit=CRON_BATCH):
-        """Escalate records blocked for longer than the company's delay, once per blocking.
-        Return (how many, whether more remain)."""
+    def _get_escalation_due(self, today):
+        """Return the records blocked for longer than their company's delay and not escalated yet, the oldest first."""
         shortest = min(self.env["res.company"].search([]).mapped("ps_escalation_days") or [0])
         records = self.search(
             [
@@ -155,11 +179,14 @@ class PsBillingReadiness(models.Model):
             ],
             order="blocked_since, id",
         )
-        due = records.filtered(lambda r: (today - r.blocked_since).days >= r.company_id.ps_escalation_days)
-        batch = due[:limit]
-        failed = self._ps_run_batch(batch, lambda records: records._escalate(), "escalate")
-        # More to do, and this batch made progress (a record that always fails must not loop the run).
-        return len(batch) - len(failed), len(due) > limit and failed != batch
+        return records.filtered(lambda r: (today - r.blocked_since).days >= r.company_id.ps_escalation_days)
+
+    @api.model
+    def _escalate_blocked_periods(self, today, limit=CRON_BATCH):
+        """Escalate records blocked for longer than the company's delay, once per blocking.
+        Return (how many, whether more remain)."""
+        due = self._get_escalation_due(today)
+        return due[:limit]._job_escalate_batch(today)["escalated"], len(due) > limit
 
     @api.model
     def _on_evaluation_failure(self, order, day, error):
@@ -179,3 +206,50 @@ class PsBillingReadiness(models.Model):
             return
         self.write({"state": "not_ready"})
         self.message_post(body=_("The invoice draft could not be created: %s", error))
+
+    # ------------------------------------------------------------
+    # Jobs: one batch each
+    # ------------------------------------------------------------
+
+    def _job_escalate_batch(self, today):
+        """Job: escalate those of these records still blocked and not escalated; return {"escalated": count}."""
+        records = self.exists().filtered(lambda r: r.state == "blocked" and not r.escalated_on)
+        failed = self._ps_run_batch(records, lambda batch: batch._escalate(), "escalate")
+        return {"escalated": len(records) - len(failed)}
+
+
+class SaleOrder(models.Model):
+    # The engagements' side of the billing run: the jobs of its evaluation and drafting steps.
+    _inherit = "sale.order"
+
+    def _job_evaluate_batch(self, today):
+        """Job: evaluate those of these engagements still outdated or not evaluated on ``today``;
+        return {"evaluated": count}. A failing engagement is counted as evaluated, with the reason."""
+        Readiness = self.env["ps.billing.readiness"]
+        orders = self.search(expression.AND([Readiness._get_stale_domain(today), [("id", "in", self.ids)]]))
+        Readiness._ps_run_batch(
+            orders,
+            lambda batch: Readiness._evaluate_orders(batch, today),
+            "evaluate the readiness of",
+            on_failure=lambda order, error: Readiness._on_evaluation_failure(order, today, error),
+        )
+        return {"evaluated": len(orders)}
+
+    def _job_draft_batch(self, today):
+        """Job: draft the periods of these engagements due on ``today`` and not drafted yet; return {"drafted": count}.
+
+        Each engagement's due periods are drafted together (its draft bills the earlier ones too).
+        """
+        Readiness = self.env["ps.billing.readiness"]
+        candidates = Readiness.search(
+            expression.AND([Readiness._get_due_domain(today), [("sale_order_id", "in", self.ids)]]),
+            order="cutoff_date, id",
+        )
+        records = candidates - candidates._get_held_by_earlier()
+        Readiness._ps_run_batch(
+            records,
+            lambda batch: batch._draft_fresh(today),
+            "draft the invoice of",
+            on_failure=lambda record, error: record._on_drafting_failure(error),
+        )
+        return {"drafted": len(records.filtered("invoice_id"))}

@@ -3,18 +3,28 @@
 import logging
 
 from odoo import api, models
+from odoo.addons.queue_job.job import identity_exact
+from odoo.tools import split_every
 
 _logger = logging.getLogger(__name__)
 
+# The channel of the suite's month-end jobs (odoo.conf, [queue_job] channels: its capacity).
+BILLING_CHANNEL = "root.billing"
+
 
 class PsCronMixin(models.AbstractModel):
-    """How every scheduled action of the suite works through its work (house rule 7).
+    """How every scheduled action of the suite works through its work (house rule 7), on OCA queue_job.
 
-    A run handles one batch (``limit`` records) and calls its scheduled action again
-    while work remains (``_ps_retrigger``); Odoo commits after each run, so a crash loses
-    one batch at most and the next run takes it again. Within a batch, a savepoint for
-    the whole batch, or for each record once the batch failed, so that one bad record
-    cannot sink the others.
+    A scheduled action is a dispatcher: it finds the work and enqueues it as jobs on the
+    ``root.billing`` channel, one job per batch (``_ps_enqueue_batches``), or one job that
+    enqueues the next batch while work remains (``_ps_enqueue``). The job runner executes
+    them on any node; each job is one transaction, so a crash or a killed worker loses one
+    batch at most, and the runner requeues it. Every job has an identity key (its model,
+    method, records and arguments): dispatching twice enqueues nothing twice while the
+    first is waiting, and each job takes only what is still to do when it runs, so a
+    requeued or repeated job handles nothing twice. Within a batch, a savepoint for the
+    whole batch, or for each record once the batch failed, so that one bad record cannot
+    sink the others.
     """
 
     _name = "ps.cron.mixin"
@@ -59,9 +69,24 @@ class PsCronMixin(models.AbstractModel):
             with self.env.cr.savepoint():
                 on_failure(item, error)
 
-    @api.model
-    def _ps_retrigger(self, cron_xmlid, more):
-        """Call the scheduled action ``cron_xmlid`` again (after this run is committed) if ``more`` work remains."""
-        if more:
-            self.env.ref(cron_xmlid)._trigger()
-        return more
+    # ------------------------------------------------------------
+    # Jobs
+    # ------------------------------------------------------------
+
+    def _ps_delayable(self, description=None):
+        """Return a delayable of these records for a job on the billing channel, with its identity key."""
+        return self.delayable(channel=BILLING_CHANNEL, identity_key=identity_exact, description=description)
+
+    def _ps_enqueue(self, method, *args, description=None, **kwargs):
+        """Enqueue ``method`` of these records with these arguments as one job; return the job (a ``Job``,
+        or the waiting one with the same identity)."""
+        delayable = getattr(self._ps_delayable(description), method)(*args, **kwargs)
+        delayable.delay()
+        return delayable._generated_job
+
+    def _ps_get_batch_delayables(self, method, size, *args, description=None):
+        """Return one delayable of ``method(*args)`` per batch of ``size`` of these records."""
+        return [
+            getattr(self.browse(ids)._ps_delayable(description), method)(*args)
+            for ids in split_every(size, self.ids, list)
+        ]

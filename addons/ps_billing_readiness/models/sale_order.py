@@ -18,7 +18,7 @@ GROUP_FINANCE_CONTROLLER = "ps_billing_readiness.group_finance_controller"
 
 class SaleOrder(models.Model):
     _name = "sale.order"
-    _inherit = ["ps.protected.mixin", "ps.readiness.watch.mixin", "sale.order"]
+    _inherit = ["ps.protected.mixin", "ps.readiness.watch.mixin", "ps.cron.mixin", "sale.order"]
 
     # Engagement billing terms
     ps_billing_model = fields.Selection(

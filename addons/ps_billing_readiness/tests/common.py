@@ -2,17 +2,41 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The small firm every Billing Control test starts from."""
 
+from collections import Counter
 from datetime import date
 
 from freezegun import freeze_time
 
 from odoo import Command
+from odoo.addons.queue_job.tests.common import trap_jobs
 from odoo.tests.common import TransactionCase, new_test_user
 
 GROUP_CONSULTANT = "ps_billing_readiness.group_consultant"
 GROUP_PROJECT_MANAGER = "ps_billing_readiness.group_project_manager"
 GROUP_FINANCE_CONTROLLER = "ps_billing_readiness.group_finance_controller"
 GROUP_ADMINISTRATOR = "ps_billing_readiness.group_administrator"
+
+
+def run_jobs(dispatch, *args, **kwargs):
+    """Call ``dispatch`` (a scheduled action's method: it enqueues jobs) with these arguments, then perform
+    the jobs it enqueued, and those they enqueue, in their order, until none is left (OCA ``trap_jobs``:
+    in the test's transaction, without the job runner).
+
+    Return the sum of the jobs' results: a Counter of their {name: count} dicts, or of their counts
+    under the key "count".
+    """
+    totals = Counter()
+    with trap_jobs() as trap:
+        dispatch(*args, **kwargs)
+        while trap.enqueued_jobs:
+            jobs = list(trap.enqueued_jobs)
+            trap.perform_enqueued_jobs()
+            for job in jobs:
+                if isinstance(job.result, dict):
+                    totals.update(job.result)
+                elif isinstance(job.result, int):
+                    totals["count"] += job.result
+    return totals
 
 
 class BillingControlCase(TransactionCase):
@@ -235,13 +259,13 @@ class BillingControlCase(TransactionCase):
             return set(record.finding_ids.mapped("check_code"))
 
         with freeze_time(day):
-            Readiness._cron_billing_run()
+            run_jobs(Readiness._cron_billing_run)
             self.assertNotIn(code, codes(), "no finding to start with")
             make()
             self.assertTrue(self.engagement.ps_readiness_dirty, "the change marks the engagement")
-            Readiness._cron_billing_run()
+            run_jobs(Readiness._cron_billing_run)
             self.assertIn(code, codes(), "the finding appears the same day")
             fix()
             self.assertTrue(self.engagement.ps_readiness_dirty, "the fix marks the engagement")
-            Readiness._cron_billing_run()
+            run_jobs(Readiness._cron_billing_run)
             self.assertNotIn(code, codes(), "and disappears the same day")

@@ -14,7 +14,7 @@ from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from .common import BillingControlCase
+from .common import BillingControlCase, run_jobs
 
 TODAY = "2026-11-10 09:00:00"
 
@@ -30,7 +30,7 @@ class TestBillingRun(BillingControlCase):
 
     def _run(self, day=TODAY):
         with freeze_time(day):
-            return self.Readiness._cron_billing_run()
+            return run_jobs(self.Readiness._cron_billing_run)
 
     def _period(self, start):
         return self.Readiness.search([("sale_order_id", "=", self.engagement.id), ("period_start", "=", start)])

@@ -6,7 +6,7 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
-from .common import BillingControlCase
+from .common import BillingControlCase, run_jobs
 
 
 @tagged("post_install", "-at_install")
@@ -50,17 +50,17 @@ class TestExceptionQueue(BillingControlCase):
         Readiness = self.env["ps.billing.readiness"]
         escalation = "ps_billing_readiness.mail_activity_type_readiness_escalation"
         with freeze_time("2026-11-12"):
-            Readiness._cron_billing_run()
+            run_jobs(Readiness._cron_billing_run)
         self.assertFalse(self._activities(october, escalation), "not before the delay")
         with freeze_time("2026-11-13"):
-            Readiness._cron_billing_run()
-            Readiness._cron_billing_run()
+            run_jobs(Readiness._cron_billing_run)
+            run_jobs(Readiness._cron_billing_run)
         activities = self._activities(october, escalation)
         self.assertIn(self.controller, activities.user_id)
         self.assertEqual(len(activities), len(activities.user_id), "one escalation per controller, once")
         self.assertEqual(str(october.escalated_on), "2026-11-13")
         with freeze_time("2026-11-20"):
-            Readiness._cron_billing_run()
+            run_jobs(Readiness._cron_billing_run)
         self.assertEqual(self._activities(october, escalation), activities)
 
     def test_exceptions_action_lists_blocked_records_only(self):

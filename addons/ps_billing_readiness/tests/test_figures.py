@@ -15,7 +15,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
-from .common import GROUP_FINANCE_CONTROLLER, BillingControlCase
+from .common import GROUP_FINANCE_CONTROLLER, BillingControlCase, run_jobs
 
 
 class FiguresCase(BillingControlCase):
@@ -320,7 +320,7 @@ class TestCompanyCalendar(FiguresCase):
     def test_the_billing_run_uses_the_company_day_whatever_its_user(self):
         self.engagement.ps_readiness_evaluated_on = False
         with freeze_time(self.moment):
-            self.env["ps.billing.readiness"]._cron_billing_run()
+            run_jobs(self.env["ps.billing.readiness"]._cron_billing_run)
         self.assertEqual(self.engagement.ps_readiness_evaluated_on, date(2026, 12, 1))
 
 

@@ -6,7 +6,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
-from .common import BillingControlCase
+from .common import BillingControlCase, run_jobs
 
 
 @tagged("post_install", "-at_install")
@@ -29,13 +29,13 @@ class TestInvoiceDrafting(BillingControlCase):
     def test_cron_drafts_ready_period_once(self):
         october = self._ready_october()
         Readiness = self.env["ps.billing.readiness"]
-        Readiness._cron_billing_run()
+        run_jobs(Readiness._cron_billing_run)
         move = october.invoice_id
         self.assertTrue(move)
         self.assertEqual(move.state, "draft")
         self.assertEqual(move.ps_readiness_id, october)
         self.assertEqual(october.state, "invoiced")
-        Readiness._cron_billing_run()
+        run_jobs(Readiness._cron_billing_run)
         self.assertEqual(self._drafts(), move, "running the cron twice creates no second draft")
 
     def test_draft_bills_time_up_to_the_period_end_only(self):
@@ -79,7 +79,7 @@ class TestInvoiceDrafting(BillingControlCase):
         # run re-evaluates it from that draft instead of failing on it.
         self.engagement._create_invoices()
         self.assertTrue(self.engagement.ps_readiness_dirty, "a new invoice of the engagement marks it")
-        self.env["ps.billing.readiness"]._cron_billing_run()
+        run_jobs(self.env["ps.billing.readiness"]._cron_billing_run)
         self.assertTrue(other_october.invoice_id, "the other engagement is drafted")
         self.assertFalse(october.invoice_id)
         self.assertEqual(october.state, "not_ready")
@@ -108,7 +108,7 @@ class TestInvoiceDrafting(BillingControlCase):
     def test_cron_does_not_draft_before_the_cutoff(self):
         october = self._ready_october()
         with freeze_time("2026-11-03"):
-            self.env["ps.billing.readiness"]._cron_billing_run()
+            run_jobs(self.env["ps.billing.readiness"]._cron_billing_run)
         self.assertFalse(october.invoice_id)
         with self.assertRaisesRegex(UserError, "cutoff"):
             with freeze_time("2026-11-02"):
@@ -118,7 +118,7 @@ class TestInvoiceDrafting(BillingControlCase):
         self._log_time(self.employee_consultant, 6.0, "2026-10-12")
         october = self._october()
         self.assertEqual(october.state, "blocked")
-        self.env["ps.billing.readiness"]._cron_billing_run()
+        run_jobs(self.env["ps.billing.readiness"]._cron_billing_run)
         self.assertFalse(october.invoice_id)
         self.assertFalse(self._drafts())
 
