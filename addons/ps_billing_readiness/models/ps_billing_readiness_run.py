@@ -85,7 +85,7 @@ class PsBillingReadiness(models.Model):
 
     @api.model
     def _ps_refresh_digests(self):
-        """Hook: refresh the digest activities of the owners and controllers from the blocked periods; returns nothing."""
+        """Hook: refresh the owners' and controllers' digest activities from the blocked periods; returns nothing."""
         return None
 
     @api.model
