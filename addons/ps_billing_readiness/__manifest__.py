@@ -23,6 +23,7 @@
     "data": [
         "security/ps_billing_readiness_security.xml",
         "security/ir.model.access.csv",
+        "security/queue_job_security.xml",
         "data/ps_billing_model_data.xml",
         "data/ps_readiness_check_data.xml",
         "data/ps_exception_flag_data.xml",
@@ -37,6 +38,7 @@
         "views/account_move_views.xml",
         "wizards/ps_readiness_draft_anyway_views.xml",
         "views/ps_billing_readiness_menus.xml",
+        "views/queue_job_views.xml",
         "data/base_automation_data.xml",
     ],
     "demo": [

@@ -20,6 +20,17 @@ class PsBillingReadiness(models.Model):
     _inherit = "ps.billing.readiness"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
+    def _ps_check_month_end_jobs(self, evaluation):
+        """A month-end job of the engagement failed or is stuck: its period waits until it is retried."""
+        Job = self.env["queue.job"]
+        failed = Job._ps_get_failed_by_order()
+        findings = []
+        for record in evaluation.targets:
+            for job in failed.get(record.sale_order_id.id, Job):
+                findings.append(evaluation.finding(record, Job._ps_get_failure_message(job), about=job))
+        return findings
+
+    @api.model
     def _ps_check_terms_confirmed(self, evaluation):
         findings = []
         for record in evaluation.targets:

@@ -49,6 +49,8 @@ class PsBillingReadiness(models.Model):
         # The firm's calendar: the company of the scheduled action (its calendar's time zone),
         # whatever the time zone of its user.
         today = self.env.company._ps_today()
+        # Jobs the runner found dead too often are failed by SQL, without the ORM: they surface here.
+        self.env["queue.job"]._ps_surface_failures()
         return self.browse()._ps_enqueue(
             "_job_billing_step", "evaluate", today, limit, description=_("Billing run of %s: evaluate", today)
         )

@@ -95,3 +95,10 @@ class PsReadinessFinding(models.Model):
             "views": [(False, "form")],
             "target": "current",
         }
+
+    def action_ps_retry_job(self):
+        """Retry the failed or stuck month-end job this finding names (Finance Controllers only)."""
+        self.ensure_one()
+        if self.check_code != "month_end_jobs" or self.res_model != "queue.job":
+            raise UserError(_("This finding names no month-end job to retry."))
+        return self.env["queue.job"].browse(self.res_id).exists().action_ps_requeue()
