@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The month-end's jobs (OCA queue_job) where the controller looks: a failed or stuck one is an exception."""
 
+import logging
 from datetime import timedelta
 
 from odoo import _, api, fields, models
@@ -14,6 +15,8 @@ from .ps_cron_mixin import BILLING_CHANNEL
 # within seconds, and Odoo stops a request after limit_time_real (20 minutes in odoo.conf).
 STUCK_AFTER = timedelta(hours=1)
 CHECK_CODE = "month_end_jobs"
+
+_logger = logging.getLogger(__name__)
 
 
 class QueueJob(models.Model):
@@ -89,8 +92,8 @@ class QueueJob(models.Model):
             try:
                 with self.env.cr.savepoint():
                     Readiness._evaluate_orders(orders.filtered(lambda o: o.state == "sale"))
-            except Exception:  # noqa: BLE001 -- the requeued job or the next run evaluates them
-                pass
+            except Exception as error:  # noqa: BLE001 -- the requeued job or the next run evaluates them
+                _logger.info("Billing Control: re-evaluation after a retry deferred to the job: %s", error)
         return True
 
     # ------------------------------------------------------------
