@@ -18,6 +18,7 @@
         "data/mail_activity_type_data.xml",
         "data/mail_template_data.xml",
         "data/ps_readiness_check_data.xml",
+        "data/queue_job_data.xml",
         "data/ir_cron_data.xml",
         "data/ir_actions_server_data.xml",
         "views/account_analytic_line_views.xml",

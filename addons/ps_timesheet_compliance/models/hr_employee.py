@@ -3,13 +3,15 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.osv import expression
 
 from .account_analytic_line import GROUP_CONSULTANT, GROUP_FINANCE_CONTROLLER
 
 
 class HrEmployee(models.Model):
     _name = "hr.employee"
-    _inherit = ["ps.readiness.watch.mixin", "hr.employee"]
+    # The compliance scan runs as jobs on batches of employees (ps.cron.mixin).
+    _inherit = ["ps.readiness.watch.mixin", "ps.cron.mixin", "hr.employee"]
 
     ps_timesheet_required = fields.Boolean(
         "Expected to Log Time",
@@ -62,6 +64,16 @@ class HrEmployee(models.Model):
     def _compute_ps_timesheet_approver_id(self):
         for employee in self:
             employee.ps_timesheet_approver_id = employee.parent_id.user_id
+
+    def _job_scan_compliance_batch(self):
+        """Job: scan the compliance of those of these employees not scanned today (their company's day);
+        return {"scanned": count}."""
+        Compliance = self.env["ps.timesheet.compliance"]
+        employees = self.sudo().search(
+            expression.AND([Compliance._get_scan_todo_domain(), [("id", "in", self.ids)]]), order="id"
+        )
+        failed = self._ps_run_batch(employees, Compliance._scan_employees, "scan the timesheets of")
+        return {"scanned": len(employees) - len(failed)}
 
     def _ps_get_readiness_orders(self):
         """The engagements of the projects these employees logged time on lately (the missing-time look-back)."""

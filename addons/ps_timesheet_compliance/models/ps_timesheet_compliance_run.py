@@ -139,11 +139,9 @@ class PsTimesheetCompliance(models.Model):
         return [("ps_timesheet_required", "=", True), ("active", "=", True)]
 
     @api.model
-    def _cron_scan_compliance(self, limit=CRON_BATCH):
-        """Upsert the compliance of the previous and current periods of the employees, in batches."""
-        Employee = self.env["hr.employee"].sudo()
-        # Employees scanned today (their company's day) are done: a rerun or a resume after an
-        # interruption skips them.
+    def _get_scan_todo_domain(self):
+        """Return the domain of the employees whose compliance is still to scan today (their company's day)."""
+        # Employees scanned today are done: a repeated or requeued job, or another dispatch, skips them.
         done_domains = []
         for company in self.env["res.company"].sudo().search([]):
             today = company._ps_today()
@@ -157,68 +155,108 @@ class PsTimesheetCompliance(models.Model):
                     ("period_end", ">=", today),
                 ]
             )
-        done = self.sudo().search(expression.OR(done_domains)).employee_id if done_domains else Employee
-        domain = expression.AND([self._get_scan_employee_domain(), [("id", "not in", done.ids)]])
-        employees = Employee.search(domain, limit=limit, order="id")
-        if not employees:
-            return 0
-        self._ps_run_batch(employees, lambda batch: self._scan_employees(batch), "scan the timesheets of")
-        if Employee.search_count(expression.AND([domain, [("id", "not in", employees.ids)]]), limit=1):
-            self.env.ref("ps_timesheet_compliance.ir_cron_scan_compliance")._trigger()
-        return len(employees)
+        done = self.sudo().search(expression.OR(done_domains)).employee_id if done_domains else self.env["hr.employee"]
+        return expression.AND([self._get_scan_employee_domain(), [("id", "not in", done.ids)]])
 
     @api.model
-    def _cron_remind_consultants(self, limit=CRON_BATCH):
-        """Mail each consultant still short, the configured days before the cutoff, once per period."""
-        # Each company's day: the cutoffs are dates of the firm's calendar.
-        today = self._get_companies_today()
-        candidates = self.sudo().search(
-            [("state", "=", "missing"), ("cutoff_date", ">=", min(today.values())), ("user_id", "!=", False)],
-            order="cutoff_date, id",
+    def _cron_scan_compliance(self, limit=CRON_BATCH):
+        """Dispatcher: enqueue one job per batch of ``limit`` employees not scanned today, on the billing
+        channel (the scan is the heavy one: its batches spread over the nodes); return the number of jobs."""
+        employees = self.env["hr.employee"].sudo().search(self._get_scan_todo_domain(), order="id")
+        return self._ps_delay_each(
+            employees._ps_get_batch_delayables(
+                "_job_scan_compliance_batch", limit, description=_("Timesheet compliance: scan")
+            )
         )
+
+    @api.model
+    def _ps_delay_each(self, delayables):
+        """Enqueue each of ``delayables`` as a job of its own, so that each batch is one identity (a batch
+        waiting already is not enqueued twice); return how many there were."""
+        for delayable in delayables:
+            delayable.delay()
+        return len(delayables)
+
+    @api.model
+    def _get_consultant_reminder_due(self, today, domain=None):
+        """Return the records (within ``domain``) whose consultant is still short and to be reminded now, and
+        was not reminded for the period, the earliest cutoff first; ``today``: {company: its today}."""
+        domain = expression.AND(
+            [
+                [("state", "=", "missing"), ("cutoff_date", ">=", min(today.values())), ("user_id", "!=", False)],
+                domain or [],
+            ]
+        )
+        candidates = self.sudo().search(domain, order="cutoff_date, id")
         due = candidates.filtered(
             lambda r: r.cutoff_date >= today[r.company_id]
             and r.cutoff_date - timedelta(days=r.company_id.ps_timesheet_reminder_days) <= today[r.company_id]
         )
-        due = self.env["ps.timesheet.reminder"]._filter_not_sent("consultant", due, lambda r: r.user_id)
-        batch = due[:limit]
-        # Fresh numbers before mailing: time logged since the last scan counts.
-        batch._refresh()
-        batch = batch.filtered(lambda r: r.state == "missing")
-        failed = self._ps_run_each(batch, lambda record: record._send_consultant_reminder(), "remind")
-        # More to do, and progress made: a reminder that always fails must not loop the cron.
-        if len(due) > limit and len(failed) < len(batch):
-            self.env.ref("ps_timesheet_compliance.ir_cron_remind_consultants")._trigger()
-        return len(batch)
+        return self.env["ps.timesheet.reminder"]._filter_not_sent("consultant", due, lambda r: r.user_id)
 
     @api.model
-    def _cron_escalate_to_managers(self, limit=CRON_BATCH):
-        """After the cutoff, mail each manager once per period about their late people, with an activity."""
-        today = self._get_companies_today()
-        candidates = self.sudo().search(
-            [("state", "=", "late"), ("manager_user_id", "!=", False)],
-            order="manager_user_id, period_start, id",
+    def _cron_remind_consultants(self, limit=CRON_BATCH):
+        """Dispatcher: enqueue one job per batch of ``limit`` consultants still short the configured days before
+        the cutoff and not reminded for the period yet; return the number of jobs."""
+        # Each company's day: the cutoffs are dates of the firm's calendar.
+        due = self._get_consultant_reminder_due(self._get_companies_today())
+        return self._ps_delay_each(
+            due._ps_get_batch_delayables(
+                "_job_remind_consultants_batch", limit, description=_("Timesheet compliance: remind consultants")
+            )
         )
+
+    def _job_remind_consultants_batch(self):
+        """Job: mail the consultant of each of these records still short and not reminded for its period, once;
+        return {"reminded": count}."""
+        due = self._get_consultant_reminder_due(self._get_companies_today(), [("id", "in", self.ids)])
+        # Fresh numbers before mailing: time logged since the last scan counts.
+        due._refresh()
+        due = due.filtered(lambda r: r.state == "missing")
+        failed = self._ps_run_each(due, lambda record: record._send_consultant_reminder(), "remind")
+        return {"reminded": len(due) - len(failed)}
+
+    @api.model
+    def _get_manager_escalation_due(self, today, domain=None):
+        """Return the records (within ``domain``) late past the escalation delay whose manager was not told
+        for the period, by manager; ``today``: {company: its today}."""
+        domain = expression.AND([[("state", "=", "late"), ("manager_user_id", "!=", False)], domain or []])
+        candidates = self.sudo().search(domain, order="manager_user_id, period_start, id")
         due = candidates.filtered(
             lambda r: r.cutoff_date + timedelta(days=r.company_id.ps_timesheet_escalation_days) <= today[r.company_id]
         )
-        due = self.env["ps.timesheet.reminder"]._filter_not_sent("escalation", due, lambda r: r.manager_user_id)
-        batch = due[:limit]
-        if batch:
-            # A manager's people stay in one batch: one email each.
-            last_manager = batch[-1].manager_user_id
-            batch |= due[limit:].filtered(lambda r: r.manager_user_id == last_manager)
-        batch._refresh()
-        batch = batch.filtered(lambda r: r.state == "late")
+        return self.env["ps.timesheet.reminder"]._filter_not_sent("escalation", due, lambda r: r.manager_user_id)
+
+    @api.model
+    def _cron_escalate_to_managers(self, limit=CRON_BATCH):
+        """Dispatcher: after the cutoff, enqueue one job per batch of managers (about ``limit`` late records, a
+        manager's people in one batch: one email each) to tell them of their late people; return the number of
+        jobs."""
+        due = self._get_manager_escalation_due(self._get_companies_today())
+        batches = []
+        for _manager, records in due.grouped("manager_user_id").items():
+            if batches and len(batches[-1]) < limit:
+                batches[-1] |= records
+            else:
+                batches.append(records)
+        description = _("Timesheet compliance: escalate to managers")
+        return self._ps_delay_each(
+            [batch._ps_delayable(description)._job_escalate_to_managers_batch() for batch in batches]
+        )
+
+    def _job_escalate_to_managers_batch(self):
+        """Job: mail each manager once per period about those of these records still late and not escalated,
+        with an activity; return {"escalated": number of managers and periods}."""
+        due = self._get_manager_escalation_due(self._get_companies_today(), [("id", "in", self.ids)])
+        due._refresh()
+        due = due.filtered(lambda r: r.state == "late")
         groups = defaultdict(lambda: self.browse())
-        for record in batch:
+        for record in due:
             groups[(record.manager_user_id, record.period_start)] |= record
         failed = self._ps_run_each(
             list(groups.items()), lambda item: item[1]._escalate_to_manager(item[0][0]), "escalate"
         )
-        if len(due) > len(batch) and len(failed) < len(groups):
-            self.env.ref("ps_timesheet_compliance.ir_cron_escalate_to_managers")._trigger()
-        return len(groups)
+        return {"escalated": len(groups) - len(failed)}
 
     # ------------------------------------------------------------
     # Demo

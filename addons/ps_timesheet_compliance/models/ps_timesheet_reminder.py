@@ -5,7 +5,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.tools import format_date
+from odoo.tools import format_date, split_every
 
 _logger = logging.getLogger(__name__)
 
@@ -95,27 +95,31 @@ class PsTimesheetReminder(models.Model):
         return self.env["res.users"]
 
     @api.model
-    def _cron_remind_approvers(self, limit=CRON_BATCH):
-        """Mail each approver once per employee and period about time waiting longer than the company's limit."""
+    def _get_approver_waiting(self, approvers=None):
+        """Return {approver: {(employee, period start, period end): submitted lines}} of the time waiting
+        longer than its company's limit that ``approvers`` (default: anyone) were not reminded of yet."""
         Line = self.env["account.analytic.line"].sudo()
         companies = self.env["res.company"].sudo().search([])
         now = fields.Datetime.now()
         shortest = min(companies.mapped("ps_timesheet_approval_days") or [0])
-        lines = Line.search(
-            [
-                ("ps_state", "=", "submitted"),
-                ("project_id", "!=", False),
-                ("ps_submitted_on", "<=", now - timedelta(days=shortest)),
-            ],
-            order="ps_submitted_on, id",
-        )
-        lines = lines.filtered(
+        domain = [
+            ("ps_state", "=", "submitted"),
+            ("project_id", "!=", False),
+            ("ps_submitted_on", "<=", now - timedelta(days=shortest)),
+        ]
+        if approvers is not None:
+            domain += [
+                "|",
+                ("project_id.user_id", "in", approvers.ids),
+                ("employee_id.ps_timesheet_approver_id", "in", approvers.ids),
+            ]
+        lines = Line.search(domain, order="ps_submitted_on, id").filtered(
             lambda line: line.ps_submitted_on <= now - timedelta(days=line.company_id.ps_timesheet_approval_days)
         )
         waiting = defaultdict(lambda: Line.browse())
         for line in lines:
             approver = self._get_line_approver(line)
-            if not approver:
+            if not approver or (approvers is not None and approver not in approvers):
                 continue
             start, end, _cutoff = line.company_id._get_ps_timesheet_period(line.date)
             waiting[(approver, line.employee_id, start, end)] |= line
@@ -132,13 +136,34 @@ class PsTimesheetReminder(models.Model):
         for (approver, employee, start, end), group in waiting.items():
             if (approver.id, employee.id, start) not in sent:
                 by_approver[approver][(employee, start, end)] = group
-        approvers = list(by_approver)[:limit]
+        return by_approver
+
+    @api.model
+    def _cron_remind_approvers(self, limit=CRON_BATCH):
+        """Dispatcher: enqueue one job per batch of ``limit`` approvers with time waiting longer than the
+        company's limit that they were not reminded of; return the number of jobs."""
+        approvers = self.env["res.users"].union(*self._get_approver_waiting())
+        description = _("Timesheet compliance: remind approvers")
+        batches = [
+            self.browse()._ps_delayable(description)._job_remind_approvers_batch(ids)
+            for ids in split_every(limit, approvers.ids, list)
+        ]
+        for batch in batches:
+            batch.delay()
+        return len(batches)
+
+    @api.model
+    def _job_remind_approvers_batch(self, approver_ids):
+        """Job: mail each of these approvers once per employee and period about the time still waiting for
+        them that they were not reminded of; return {"reminded": number of approvers mailed}."""
+        approvers = self.env["res.users"].sudo().browse(approver_ids).exists()
+        by_approver = self._get_approver_waiting(approvers)
         failed = self._ps_run_each(
-            approvers, lambda approver: self._send_approver_reminder(approver, by_approver[approver]), "remind approver"
+            list(by_approver),
+            lambda approver: self._send_approver_reminder(approver, by_approver[approver]),
+            "remind approver",
         )
-        if len(by_approver) > limit and len(failed) < len(approvers):
-            self.env.ref("ps_timesheet_compliance.ir_cron_remind_approvers")._trigger()
-        return len(approvers)
+        return {"reminded": len(by_approver) - len(failed)}
 
     @api.model
     def _send_approver_reminder(self, approver, groups):

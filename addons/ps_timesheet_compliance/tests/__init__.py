@@ -13,3 +13,4 @@ from . import test_compliance_live_figures
 from . import test_company_time_zone
 from . import test_compliance_controls_http
 from . import test_landing_and_amounts
+from . import test_compliance_jobs

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from freezegun import freeze_time
 
-from odoo.addons.ps_billing_readiness.tests.common import GROUP_FINANCE_CONTROLLER
+from odoo.addons.ps_billing_readiness.tests.common import GROUP_FINANCE_CONTROLLER, run_jobs
 from odoo.tests import new_test_user, tagged
 
 from .common import TimesheetComplianceCase
@@ -73,16 +73,16 @@ class TestCompanyTimeZone(TimesheetComplianceCase):
     def test_reminder_and_escalation_are_dated_in_the_company_day(self):
         Compliance = self.cron_env["ps.timesheet.compliance"]
         with freeze_time("2026-12-01 00:30:00"):
-            Compliance._cron_scan_compliance()
-            Compliance._cron_remind_consultants()
-            Compliance._cron_escalate_to_managers()
+            run_jobs(Compliance._cron_scan_compliance)
+            run_jobs(Compliance._cron_remind_consultants)
+            run_jobs(Compliance._cron_escalate_to_managers)
         reminder = self.Reminder.search([("employee_id", "=", self.employee_consultant.id)])
         self.assertEqual(reminder.mapped("kind"), ["consultant"], "reminded on the cutoff day, not escalated")
         self.assertEqual((reminder.period_start, reminder.hours), (date(2026, 11, 1), 16.0))
         # 00:30 on 3 December in Brussels, still the 2nd in Los Angeles: the cutoff (1st) plus one day passed.
         with freeze_time("2026-12-02 23:30:00"):
-            Compliance._cron_scan_compliance()
-            Compliance._cron_escalate_to_managers()
+            run_jobs(Compliance._cron_scan_compliance)
+            run_jobs(Compliance._cron_escalate_to_managers)
         november = self._records()[0]
         self.assertEqual(november.state, "late")
         escalation = self.Reminder.search(
@@ -94,7 +94,7 @@ class TestCompanyTimeZone(TimesheetComplianceCase):
     @freeze_time("2026-06-01 00:30:00")
     def test_weekly_period_starts_this_monday_for_a_viewer_west_of_utc(self):
         self.company.ps_timesheet_period = "weekly"
-        self.cron_env["ps.timesheet.compliance"]._cron_scan_compliance()
+        run_jobs(self.cron_env["ps.timesheet.compliance"]._cron_scan_compliance)
         records = self._records()
         self.assertEqual(records.mapped("period_start"), [date(2026, 5, 25), date(2026, 6, 1)])
         last_week, this_week = records

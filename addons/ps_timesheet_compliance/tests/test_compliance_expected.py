@@ -5,7 +5,7 @@ from datetime import date, datetime
 import pytz
 from freezegun import freeze_time
 
-from odoo.addons.ps_billing_readiness.tests.common import GROUP_ADMINISTRATOR
+from odoo.addons.ps_billing_readiness.tests.common import GROUP_ADMINISTRATOR, run_jobs
 from odoo.exceptions import AccessError
 from odoo.tests import Form, new_test_user, tagged
 
@@ -105,7 +105,7 @@ class TestComplianceExpectedSoFar(TimesheetComplianceCase):
     def test_cron_judges_the_current_period_so_far(self):
         self._log_time(self.employee_consultant, 8.0, date(2026, 11, 2))
         with freeze_time(utc(2026, 11, 4, 10)):
-            self.Compliance._cron_scan_compliance()
+            run_jobs(self.Compliance._cron_scan_compliance)
         record = self.Compliance.search(
             [("employee_id", "=", self.employee_consultant.id), ("period_start", "=", self.monday)]
         )
@@ -118,7 +118,7 @@ class TestComplianceExpectedSoFar(TimesheetComplianceCase):
     def test_finance_controller_is_not_expected(self):
         self.assertFalse(self.employee_controller.ps_timesheet_required)
         with freeze_time(utc(2026, 11, 4, 10)):
-            self.Compliance._cron_scan_compliance()
+            run_jobs(self.Compliance._cron_scan_compliance)
             record = self._current(self.employee_controller)
         self.assertFalse(
             self.Compliance.search(

@@ -1,10 +1,13 @@
 # Copyright 2026 Billing Control
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import math
 from datetime import date, datetime, time
 
 import pytz
 from freezegun import freeze_time
 
+from odoo.addons.ps_billing_readiness.tests.common import run_jobs
+from odoo.addons.queue_job.tests.common import trap_jobs
 from odoo.tests import tagged
 
 from .common import TimesheetComplianceCase
@@ -144,19 +147,28 @@ class TestComplianceScan(TimesheetComplianceCase):
     def test_cron_scans_required_employees_once_a_day(self):
         Compliance = self.env["ps.timesheet.compliance"]
         self.employee_controller.ps_timesheet_required = False
-        Compliance._cron_scan_compliance()
+        run_jobs(Compliance._cron_scan_compliance)
         scanned = Compliance.search([]).employee_id
         self.assertIn(self.employee_consultant, scanned)
         self.assertNotIn(self.employee_controller, scanned)
-        self.assertEqual(Compliance._cron_scan_compliance(), 0, "a second run the same day has nothing to do")
+        self.assertEqual(
+            run_jobs(Compliance._cron_scan_compliance)["scanned"], 0, "a second run the same day has nothing to do"
+        )
 
     @freeze_time("2026-11-06")
     def test_cron_works_in_batches_and_resumes(self):
         Compliance = self.env["ps.timesheet.compliance"]
         required = self.env["hr.employee"].search(Compliance._get_scan_employee_domain())
-        self.assertEqual(Compliance._cron_scan_compliance(limit=2), 2)
-        self.assertEqual(Compliance._cron_scan_compliance(limit=100), len(required) - 2)
+        with trap_jobs() as trap:
+            self.assertEqual(Compliance._cron_scan_compliance(limit=2), math.ceil(len(required) / 2), "a job per batch")
+            first, *others = trap.enqueued_jobs
+        self.assertTrue(others, "more than one batch")
+        self.assertEqual(first.perform(), {"scanned": 2})
+        self.assertEqual(first.perform(), {"scanned": 0}, "a job run again scans nobody twice")
+        # Dispatched again, the day's scan takes those left, whatever became of the first batches.
+        self.assertEqual(run_jobs(Compliance._cron_scan_compliance, limit=100)["scanned"], len(required) - 2)
         self.assertEqual(len(Compliance.search([]).employee_id), len(required))
+        self.assertEqual(sum(job.perform()["scanned"] for job in others), 0, "the waiting batches find them done")
 
     def test_scan_query_count_does_not_grow_with_employees(self):
         Employee = self.env["hr.employee"]

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import psycopg2
 from freezegun import freeze_time
 
+from odoo.addons.ps_billing_readiness.tests.common import run_jobs
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -34,10 +35,10 @@ class TestReminders(TimesheetComplianceCase):
         while day <= last:
             with freeze_time(day):
                 for _run in range(times):
-                    self.Compliance._cron_scan_compliance()
-                    self.Compliance._cron_remind_consultants()
-                    self.Compliance._cron_escalate_to_managers()
-                    self.Reminder._cron_remind_approvers()
+                    run_jobs(self.Compliance._cron_scan_compliance)
+                    run_jobs(self.Compliance._cron_remind_consultants)
+                    run_jobs(self.Compliance._cron_escalate_to_managers)
+                    run_jobs(self.Reminder._cron_remind_approvers)
             day += timedelta(days=1)
 
     def _reminders(self, kind, employee, start=None):

@@ -5,6 +5,7 @@ and deleting time marks the engagement, and the billing run re-evaluates it."""
 
 from datetime import date, timedelta
 
+from odoo.addons.ps_billing_readiness.tests.common import run_jobs
 from odoo.tests import tagged
 
 from .common import TimesheetComplianceCase
@@ -34,7 +35,7 @@ class TestSameDayTimesheetReadiness(TimesheetComplianceCase):
 
         def submit_then_reject():
             self._submit(lines[0])
-            self.env["ps.billing.readiness"]._cron_billing_run()
+            run_jobs(self.env["ps.billing.readiness"]._cron_billing_run)
             record = self.env["ps.billing.readiness"].search(
                 [("sale_order_id", "=", self.engagement.id), ("period_start", "=", self.october[0])]
             )
