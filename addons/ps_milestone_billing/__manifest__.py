@@ -17,6 +17,7 @@
         "security/ir.model.access.csv",
         "data/mail_activity_type_data.xml",
         "data/ps_readiness_check_data.xml",
+        "data/queue_job_data.xml",
         "data/ir_cron_data.xml",
         "data/project_milestone_data.xml",
         "views/project_milestone_views.xml",

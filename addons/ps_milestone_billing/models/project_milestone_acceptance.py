@@ -261,20 +261,22 @@ class ProjectMilestone(models.Model):
         return self.sudo().sale_line_id.order_id.with_env(self.env)
 
     @api.model
-    def _cron_ps_deemed_acceptance(self, limit=CRON_BATCH):
-        """Accept as deemed the milestones awaiting longer than their engagement's delay, without rejection."""
+    def _ps_get_deemed_acceptance_due(self, domain=None):
+        """Return the milestones (within ``domain``) awaiting longer than their engagement's delay, without
+        rejection, that can be accepted, the earliest deemed date first."""
         # The deemed day is a day of the firm's calendar: each company's today, whoever runs this.
         today = self._ps_get_today_by_company(self.env["res.company"].sudo().search([]))
         domain = [
             ("ps_acceptance_state", "=", "awaiting"),
             ("ps_deemed_acceptance_date", "!=", False),
             ("ps_deemed_acceptance_date", "<=", max(today.values())),
+            *(domain or []),
         ]
         candidates = self.search(domain, order="ps_deemed_acceptance_date, id").filtered(
             lambda m: m.ps_deemed_acceptance_date <= today[m._ps_get_company()]
         )
         # Milestones that cannot be accepted (evidence missing) are passed over, not retried
-        # ahead of the others: the batch is taken among the acceptable ones.
+        # ahead of the others: the batches are made of the acceptable ones.
         acceptable = self.browse()
         for milestone in candidates:
             reason = milestone._ps_get_cannot_accept_reason(check_user=False)
@@ -282,20 +284,46 @@ class ProjectMilestone(models.Model):
                 _logger.info("Deemed acceptance skipped for milestone %s: %s", milestone.id, reason)
             else:
                 acceptable |= milestone
-        batch = acceptable[:limit]
+        return acceptable
+
+    @api.model
+    def _cron_ps_deemed_acceptance(self, limit=CRON_BATCH):
+        """Dispatcher: enqueue one job per batch of ``limit`` milestones to deem accepted, on the billing
+        channel; return the number of jobs. The billing run deems them in its first step itself
+        (``_ps_deem_accepted_now``)."""
+        batches = self._ps_get_deemed_acceptance_due()._ps_get_batch_delayables(
+            "_job_ps_deemed_acceptance_batch", limit, description=_("Milestones: deemed acceptance")
+        )
+        for batch in batches:
+            batch.delay()
+        return len(batches)
+
+    @api.model
+    def _ps_deem_accepted_now(self, limit=CRON_BATCH):
+        """Deem accepted, in this transaction, every milestone due, ``limit`` at a time; return how many.
+
+        The billing run's first step calls it, so that its evaluation reads the acceptances.
+        """
+        due = self._ps_get_deemed_acceptance_due()
+        return sum(
+            due[index : index + limit]._job_ps_deemed_acceptance_batch()["accepted"]
+            for index in range(0, len(due), limit)
+        )
+
+    def _job_ps_deemed_acceptance_batch(self):
+        """Job: accept as deemed those of these milestones still due; return {"accepted": count}."""
+        due = self._ps_get_deemed_acceptance_due([("id", "in", self.ids)])
         failed = self._ps_run_each(
-            batch,
+            due,
             lambda milestone: milestone._ps_do_accept(signatory_name=_("Deemed acceptance"), deemed=True),
             "deem accepted",
         )
-        if len(acceptable) > limit and len(failed) < len(batch):
-            # Deemed acceptance is the first step of the billing run (ps.billing.readiness).
-            self.env.ref("ps_billing_readiness.ir_cron_evaluate_readiness")._trigger()
-        return len(batch) - len(failed)
+        return {"accepted": len(due) - len(failed)}
 
     @api.model
-    def _cron_ps_escalate_awaiting(self, limit=CRON_BATCH):
-        """Escalate to the finance controllers, once, milestones awaiting longer than the company's delay."""
+    def _ps_get_escalation_due(self, domain=None):
+        """Return the milestones (within ``domain``) awaiting longer than their company's delay and not escalated
+        yet, the longest waiting first."""
         # Days awaiting are counted on each company's calendar, whoever runs this.
         today = self._ps_get_today_by_company(self.env["res.company"].sudo().search([]))
         shortest = min(company.ps_milestone_escalation_days for company in today)
@@ -304,6 +332,7 @@ class ProjectMilestone(models.Model):
                 ("ps_acceptance_state", "=", "awaiting"),
                 ("ps_escalated_on", "=", False),
                 ("ps_awaiting_since", "<=", max(today.values()) - timedelta(days=shortest)),
+                *(domain or []),
             ],
             order="ps_awaiting_since, id",
         )
@@ -313,12 +342,31 @@ class ProjectMilestone(models.Model):
             waited = today[company] - milestone.ps_awaiting_since
             return waited.days >= company.ps_milestone_escalation_days
 
-        due = candidates.filtered(is_due)
-        batch = due[:limit]
-        failed = self._ps_run_each(batch, lambda milestone: milestone._ps_escalate(), "escalate")
-        if len(due) > limit and len(failed) < len(batch):
-            self.env.ref("ps_milestone_billing.ir_cron_escalate_awaiting_acceptance")._trigger()
-        return len(batch)
+        return candidates.filtered(is_due)
+
+    @api.model
+    def _cron_ps_escalate_awaiting(self, limit=CRON_BATCH):
+        """Dispatcher: enqueue one job per batch of ``limit`` milestones awaiting acceptance longer than the
+        company's delay, to escalate to the finance controllers; return the number of jobs."""
+        batches = self._ps_get_escalation_due()._ps_get_batch_delayables(
+            "_job_ps_escalate_awaiting_batch", limit, description=_("Milestones: escalate awaiting acceptance")
+        )
+        for batch in batches:
+            batch.delay()
+        return len(batches)
+
+    @api.model
+    def _ps_escalate_awaiting_now(self):
+        """Escalate, in this transaction, every milestone due (the demo firm at its installation, when no job
+        runner runs); return how many."""
+        return self._ps_get_escalation_due()._job_ps_escalate_awaiting_batch()["escalated"]
+
+    def _job_ps_escalate_awaiting_batch(self):
+        """Job: escalate to the finance controllers, once, those of these milestones still awaiting past the
+        delay and not escalated; return {"escalated": count}."""
+        due = self._ps_get_escalation_due([("id", "in", self.ids)])
+        failed = self._ps_run_each(due, lambda milestone: milestone._ps_escalate(), "escalate")
+        return {"escalated": len(due) - len(failed)}
 
     def _ps_escalate(self):
         """Give each finance controller one activity about this milestone awaiting acceptance."""

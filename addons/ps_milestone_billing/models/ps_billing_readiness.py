@@ -12,7 +12,7 @@ class PsBillingReadiness(models.Model):
     def _ps_before_billing_run(self, today, limit):
         """Milestones awaiting past their delay are deemed accepted before the evaluation reads them."""
         res = super()._ps_before_billing_run(today, limit)
-        self.env["project.milestone"]._cron_ps_deemed_acceptance(limit=limit)
+        self.env["project.milestone"]._ps_deem_accepted_now(limit=limit)
         return res
 
     @api.model

@@ -9,3 +9,4 @@ from . import test_install_policies
 from . import test_firm_time_zone
 from . import test_milestone_access_http
 from . import test_milestone_views
+from . import test_milestone_jobs

@@ -11,6 +11,7 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo import fields
+from odoo.addons.ps_billing_readiness.tests.common import run_jobs
 from odoo.tests import tagged
 
 from .common import MilestoneBillingCase
@@ -46,9 +47,9 @@ class TestMilestoneFirmTimeZone(MilestoneBillingCase):
     def test_escalation_counts_the_firm_days_whoever_runs_it(self):
         milestone = self._reach_at_half_past_midnight_utc()
         with freeze_time("2026-10-19 00:30:00"):  # 6 days in Brussels
-            self.assertEqual(self.Milestone._cron_ps_escalate_awaiting(), 0)
+            self.assertEqual(run_jobs(self.Milestone._cron_ps_escalate_awaiting)["escalated"], 0)
         with freeze_time("2026-10-20 00:30:00"):  # 7 days in Brussels (still the 19th in Los Angeles)
-            self.assertEqual(self.Milestone._cron_ps_escalate_awaiting(), 1)
+            self.assertEqual(run_jobs(self.Milestone._cron_ps_escalate_awaiting)["escalated"], 1)
         self.assertEqual(milestone.ps_escalated_on, date(2026, 10, 20))
         activity = self._activities(milestone, ESCALATION).filtered(lambda a: a.user_id == self.controller)
         self.assertEqual(activity.summary, "Milestone awaiting acceptance for 7 days")
@@ -59,14 +60,17 @@ class TestMilestoneFirmTimeZone(MilestoneBillingCase):
         milestone = self._reach_at_half_past_midnight_utc()
         self.assertEqual(milestone.ps_deemed_acceptance_date, date(2026, 10, 23))
         with freeze_time("2026-10-22 00:30:00"):
-            self.Milestone._cron_ps_deemed_acceptance()
+            run_jobs(self.Milestone._cron_ps_deemed_acceptance)
         self.assertEqual(milestone.ps_acceptance_state, "awaiting")
         with freeze_time("2026-10-23 00:30:00"):  # 23 October in Brussels, the 22nd in Los Angeles
-            self.Milestone._cron_ps_deemed_acceptance()
+            run_jobs(self.Milestone._cron_ps_deemed_acceptance)
         self.assertEqual(milestone.ps_acceptance_state, "accepted")
         self.assertTrue(milestone.ps_deemed_accepted)
-        self.assertIn("Deemed accepted on Oct 23, 2026, 2:30:00", milestone.message_ids[0].body)
-        self.assertIn("(Europe/Brussels)", milestone.message_ids[0].body)
+        # The job runs without the test's tracking_disable: the note is one message among the tracking.
+        note = milestone.message_ids.filtered(lambda m: "Deemed accepted" in (m.body or ""))
+        self.assertEqual(len(note), 1)
+        self.assertIn("Deemed accepted on Oct 23, 2026, 2:30:00", note.body)
+        self.assertIn("(Europe/Brussels)", note.body)
 
     def test_acceptance_after_midnight_in_brussels_delivers_in_the_next_period(self):
         """Accepted at 16:30 on 31 October in Los Angeles, 00:30 on 1 November in Brussels: billed in November."""

@@ -4,7 +4,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo.addons.ps_billing_readiness.tests.common import GROUP_PROJECT_MANAGER
+from odoo.addons.ps_billing_readiness.tests.common import GROUP_PROJECT_MANAGER, run_jobs
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
@@ -205,20 +205,21 @@ class TestMilestoneAcceptance(MilestoneBillingCase):
         self.assertEqual(milestone.ps_deemed_acceptance_date, date(2026, 10, 22))
         Milestone = self.env["project.milestone"]
         with freeze_time("2026-10-21"):
-            Milestone._cron_ps_deemed_acceptance()
+            run_jobs(Milestone._cron_ps_deemed_acceptance)
         self.assertEqual(milestone.ps_acceptance_state, "awaiting")
         with freeze_time("2026-10-22"):
-            Milestone._cron_ps_deemed_acceptance()
+            run_jobs(Milestone._cron_ps_deemed_acceptance)
         self.assertEqual(milestone.ps_acceptance_state, "accepted")
         self.assertTrue(milestone.ps_deemed_accepted)
-        self.assertIn("Deemed accepted", milestone.message_ids[0].body)
+        # The job runs without the test's tracking_disable: the note is one message among the tracking.
+        self.assertEqual(len(milestone.message_ids.filtered(lambda m: "Deemed accepted" in (m.body or ""))), 1)
         self.assertEqual(self.line_milestone.qty_delivered, 0.4)
 
     def test_deemed_acceptance_never_when_delay_is_zero(self):
         milestone = self._reach(self.milestone_design)
         self.assertFalse(milestone.ps_deemed_acceptance_date)
         with freeze_time("2027-10-12"):
-            self.env["project.milestone"]._cron_ps_deemed_acceptance()
+            run_jobs(self.env["project.milestone"]._cron_ps_deemed_acceptance)
         self.assertEqual(milestone.ps_acceptance_state, "awaiting")
 
     def test_deemed_acceptance_skips_rejected_milestone(self):
@@ -226,14 +227,14 @@ class TestMilestoneAcceptance(MilestoneBillingCase):
         milestone = self._reach(self.milestone_design)
         milestone.with_user(self.project_manager).action_ps_reject("Incomplete")
         with freeze_time("2026-11-30"):
-            self.env["project.milestone"]._cron_ps_deemed_acceptance()
+            run_jobs(self.env["project.milestone"]._cron_ps_deemed_acceptance)
         self.assertEqual(milestone.ps_acceptance_state, "rejected")
 
     def test_deemed_acceptance_skips_milestone_missing_required_evidence(self):
         self.engagement.write({"ps_deemed_acceptance_days": 10, "ps_milestone_evidence_required": True})
         milestone = self._reach(self.milestone_design)
         with freeze_time("2026-11-30"):
-            self.env["project.milestone"]._cron_ps_deemed_acceptance()
+            run_jobs(self.env["project.milestone"]._cron_ps_deemed_acceptance)
         self.assertEqual(milestone.ps_acceptance_state, "awaiting")
 
     # decision wizard ------------------------------------------------------------------

@@ -4,6 +4,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
+from odoo.addons.ps_billing_readiness.tests.common import run_jobs
 from odoo.tests import tagged
 
 from .common import MilestoneBillingCase
@@ -66,7 +67,7 @@ class TestMilestoneAutomation(MilestoneBillingCase):
     # escalation -------------------------------------------------------------------------
     def _escalate(self, day):
         with freeze_time(day):
-            return self.env["project.milestone"]._cron_ps_escalate_awaiting()
+            return run_jobs(self.env["project.milestone"]._cron_ps_escalate_awaiting)["escalated"]
 
     def test_escalation_waits_for_company_delay(self):
         self.company.ps_milestone_escalation_days = 7
