@@ -25,6 +25,11 @@ class AccountMove(models.Model):
         not grow with the number of drafts: one per model and relation.
         """
         model_names = dict(BILLING_MODELS)
+        # A union of recordsets prefetches only its own records: read what each draft's unions reach
+        # for the whole batch first (else one read of projects per draft).
+        all_lines = self.invoice_line_ids.sale_line_ids
+        (all_lines.project_id | all_lines.task_id.project_id | all_lines.order_id.project_id).mapped("user_id")
+        (self.commercial_partner_id | self.partner_id).mapped("category_id.name")
         facts = {}
         for move in self:
             partner = move.commercial_partner_id

@@ -21,7 +21,7 @@ class PsBatchRunner(models.AbstractModel):
     @api.model
     def _write_rows(self, model, fnames, rows):
         """Write ``rows`` to the table of ``model`` in one UPDATE, as the ORM would have: each row
-        is the record's id, then its values of the stored, non-relational fields ``fnames``.
+        is the record's id, then its values of the stored columns ``fnames`` (many2one as ids).
 
         The suite's one write around the ORM, for a batch whose records each get values of
         their own (the ORM issues one UPDATE per record then, so the query count of an
@@ -34,13 +34,18 @@ class PsBatchRunner(models.AbstractModel):
         if not rows:
             return
         model = self.env[model]
+        many2one = []
         for fname in fnames:
             field = model._fields[fname]
-            if not field.store or field.relational:
-                raise ValueError(f"_write_rows writes stored non-relational fields only, not {model._name}.{fname}")
+            if not field.store or field.type in ("one2many", "many2many"):
+                raise ValueError(f"_write_rows writes stored columns only, not {model._name}.{fname}")
+            if field.type == "many2one":
+                many2one.append(field)
         records = model.browse([values[0] for values in rows])
         records.flush_recordset(fnames)
-        # No modified(before=True): that is for relations, whose old value leads to other records.
+        if many2one:
+            # A relation's old value leads to other records whose dependents change too.
+            records.modified([field.name for field in many2one], before=True)
         casts = {"date": "::date", "datetime": "::timestamp"}
         row = ", ".join(["%s", *(f"%s{casts.get(model._fields[fname].type, '')}" for fname in fnames)])
         query = SQL(
@@ -58,6 +63,9 @@ class PsBatchRunner(models.AbstractModel):
         )
         self.env.cr.execute(query)
         records.invalidate_recordset([*fnames, "write_uid", "write_date"])
+        for field in many2one:
+            for inverse in model.pool.field_inverses[field]:
+                self.env[inverse.model_name].invalidate_model([inverse.name])
         records.modified(fnames)
 
     @api.model

@@ -13,6 +13,9 @@ from odoo.tools import format_date
 
 from .ps_billing_readiness import GROUP_FINANCE_CONTROLLER
 
+# What links a draft to the periods it bills (``_prepare_invoice_link_vals``).
+INVOICE_LINK_FIELDS = ("ps_readiness_id", "ps_readiness_override_reason", "ps_expected_amount")
+
 
 class PsBillingReadiness(models.Model):
     # The model is split by concern across files (house style), on purpose.
@@ -62,13 +65,18 @@ class PsBillingReadiness(models.Model):
                     line.qty_to_invoice = quantity
             drafted = orders.with_context(timesheet_end_date=period_end)._create_invoices(grouped=True, final=False)
             # grouped=True: one draft per engagement, found back through the sales lines it bills.
+            links = []
             for move in drafted:
                 order = move.line_ids.sale_line_ids.order_id[:1]
                 covered = by_order.get(order)
                 if not covered:
                     continue
-                move.sudo().write(covered._prepare_invoice_link_vals(override_reason))
+                vals = covered._prepare_invoice_link_vals(override_reason)
+                links.append((move.id, *(vals[fname] or None for fname in INVOICE_LINK_FIELDS)))
                 covered.sudo().write({"invoice_id": move.id, "state": "invoiced", "blocked_since": False})
+            # The links are the engine's fields of the drafts: one UPDATE for the batch, not a write of
+            # each draft (Odoo's account.move write syncs every line of the draft again: half of drafting).
+            self.env["ps.batch.runner"]._write_rows("account.move", list(INVOICE_LINK_FIELDS), links)
             missing = batch.filtered(lambda r: not r.invoice_id)
             if missing:
                 raise UserError(
