@@ -88,6 +88,41 @@ class TestApprovalPerformance(ApprovalCase):
         many = self._count_queries(self.drafts)
         self.assertEqual(few, many)
 
+    def test_query_count_does_not_grow_with_drafts_of_several_engagements(self):
+        """Each draft bills another engagement with its own project: their projects and managers are read
+        once for the batch (a union of recordsets per draft prefetched nothing: one read per draft)."""
+        self._with_rules(50)
+        drafts = self.env["account.move"]
+        for index in range(12):
+            order = self.env["sale.order"].create(
+                {
+                    "partner_id": self.client.id,
+                    "order_line": [
+                        Command.create({"product_id": self.product_time_materials.id, "product_uom_qty": 4})
+                    ],
+                }
+            )
+            order.action_confirm()
+            self.assertTrue(order.order_line.project_id, "each engagement has its project")
+            drafts |= self.env["account.move"].create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.client_contact.id,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "product_id": self.product_time_materials.id,
+                                "quantity": 1.0 + index,
+                                "price_unit": 150.0,
+                                "sale_line_ids": [Command.set(order.order_line.ids)],
+                            }
+                        )
+                    ],
+                }
+            )
+        self.assertEqual(len(drafts.invoice_line_ids.sale_line_ids.project_id), 12)
+        self.assertEqual(self._count_queries(drafts[:2]), self._count_queries(drafts))
+
     def test_matching_rules_are_found_for_the_whole_batch(self):
         self._with_rules(200)
         matches = self.drafts._get_ps_matching_rules()
