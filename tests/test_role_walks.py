@@ -46,6 +46,25 @@ class TestRoleWalks(HttpCase):
         self._walk("ps_walk_controller_exception", "demo.fiona", "controller-2-exception")
         self._walk("ps_walk_controller_wip", "demo.fiona", "controller-3-unbilled-wip")
 
+    def test_controller_walk_to_a_failed_month_end_job(self):
+        """A drafting job of a demo engagement failed: the controller finds it in Month-end Jobs, and on
+        the period it blocks, with the error and Retry."""
+        period = self.env["ps.billing.readiness"].search([("state", "=", "ready")], order="id", limit=1)
+        self.assertTrue(period, "the demo has a ready period")
+        job = period.sale_order_id._ps_enqueue("_job_draft_batch", period.company_id._ps_today())
+        job.set_failed(
+            exc_info="Traceback ...",
+            exc_name="odoo.exceptions.UserError",
+            exc_message="The journal Customer Invoices is archived.",
+        )
+        job.store()
+        self.assertEqual(period.state, "blocked")
+        self._walk("ps_walk_controller_month_end_jobs", "demo.fiona", "controller-4-month-end-jobs")
+        url = f"/web#model=ps.billing.readiness&id={period.id}&view_type=form"
+        self._walk(
+            "ps_walk_controller_failed_job_exception", "demo.fiona", "controller-5-failed-job-exception", url=url
+        )
+
     def test_project_manager_walk(self):
         self._walk("ps_walk_project_manager", "demo.sofia", "project-manager-1-timesheets-to-approve")
         self._walk("ps_walk_project_manager_exceptions", "demo.sofia", "project-manager-2-exceptions")

@@ -27,7 +27,15 @@ class PsBillingReadiness(models.Model):
         findings = []
         for record in evaluation.targets:
             for job in failed.get(record.sale_order_id.id, Job):
-                findings.append(evaluation.finding(record, Job._ps_get_failure_message(job), about=job))
+                findings.append(
+                    evaluation.finding(
+                        record,
+                        Job._ps_get_failure_message(job),
+                        evaluation.deliverable[record.id],
+                        about=job,
+                        whole_period=True,
+                    )
+                )
         return findings
 
     @api.model

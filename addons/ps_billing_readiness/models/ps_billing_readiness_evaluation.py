@@ -208,9 +208,10 @@ class PsBillingReadiness(models.Model):
         wide = []
         for vals in findings_vals:
             rid = vals["readiness_id"]
-            if vals.pop("within_deliverable", False):
+            within, whole = vals.pop("within_deliverable", False), vals.pop("whole_period", False)
+            if within:
                 left[rid] -= vals["amount_at_risk"]
-            elif vals["res_model"] == "sale.order" and vals["res_id"] == order_of[rid]:
+            elif whole or (vals["res_model"] == "sale.order" and vals["res_id"] == order_of[rid]):
                 wide.append(vals)
         currency = {record.id: record.currency_id for record in self}
         for vals in sorted(wide, key=lambda vals: vals["severity"] != "blocking"):

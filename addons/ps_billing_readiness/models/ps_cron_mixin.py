@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 
-from odoo import api, models
+from odoo import _, api, models
 from odoo.addons.queue_job.job import identity_exact
 from odoo.tools import split_every
 
@@ -16,7 +16,7 @@ class PsCronMixin(models.AbstractModel):
     """How every scheduled action of the suite works through its work (house rule 7), on OCA queue_job.
 
     A scheduled action is a dispatcher: it finds the work and enqueues it as jobs on the
-    ``root.billing`` channel, one job per batch (``_ps_enqueue_batches``), or one job that
+    ``root.billing`` channel, one job per batch (``_ps_get_batch_delayables``), or one job that
     enqueues the next batch while work remains (``_ps_enqueue``). The job runner executes
     them on any node; each job is one transaction, so a crash or a killed worker loses one
     batch at most, and the runner requeues it. Every job has an identity key (its model,
@@ -73,20 +73,28 @@ class PsCronMixin(models.AbstractModel):
     # Jobs
     # ------------------------------------------------------------
 
-    def _ps_delayable(self, description=None):
-        """Return a delayable of these records for a job on the billing channel, with its identity key."""
+    def _ps_delayable(self, description=None, method=None):
+        """Return a delayable of these records for a job on the billing channel, with its identity key
+        and ``description`` (by default, what ``method`` does and to how many records)."""
+        if description is None and method:
+            description = _(
+                "Billing Control: %(what)s (%(count)s %(model)s)",
+                what=method.removeprefix("_job_").replace("_", " "),
+                count=len(self),
+                model=self._description,
+            )
         return self.delayable(channel=BILLING_CHANNEL, identity_key=identity_exact, description=description)
 
     def _ps_enqueue(self, method, *args, description=None, **kwargs):
         """Enqueue ``method`` of these records with these arguments as one job; return the job (a ``Job``,
         or the waiting one with the same identity)."""
-        delayable = getattr(self._ps_delayable(description), method)(*args, **kwargs)
+        delayable = getattr(self._ps_delayable(description, method), method)(*args, **kwargs)
         delayable.delay()
         return delayable._generated_job
 
     def _ps_get_batch_delayables(self, method, size, *args, description=None):
         """Return one delayable of ``method(*args)`` per batch of ``size`` of these records."""
         return [
-            getattr(self.browse(ids)._ps_delayable(description), method)(*args)
+            getattr(self.browse(ids)._ps_delayable(description, method), method)(*args)
             for ids in split_every(size, self.ids, list)
         ]

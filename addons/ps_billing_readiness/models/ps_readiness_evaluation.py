@@ -179,7 +179,9 @@ class ReadinessEvaluation:
         count = len(groupby)
         return [(*row[:count], fields.Date.to_date(row[count]), *row[count + 1 :]) for row in rows]
 
-    def finding(self, record, message, amount=0.0, about=None, severity=None, within_deliverable=False):
+    def finding(
+        self, record, message, amount=0.0, about=None, severity=None, within_deliverable=False, whole_period=False
+    ):
         """Return the values of a finding of the running check on ``record`` about the record ``about``
         (the engagement itself by default), holding back ``amount``; ``severity`` overrides the check's.
 
@@ -187,9 +189,12 @@ class ReadinessEvaluation:
         approval, a milestone waiting for acceptance), not money of its own (an expense not billed
         yet, a rate below the pricelist): the findings about the whole engagement then carry only
         the rest, so that each amount of money appears once (``_ps_attribute_amounts``).
+        ``whole_period``: it holds back the whole period like a finding about the engagement, though
+        it is ``about`` another record (a failed month-end job): it shares the deliverable with them.
         """
         return {
             "within_deliverable": within_deliverable,
+            "whole_period": whole_period,
             "readiness_id": record.id,
             "check_id": self.check.id,
             "check_code": self.check.code,

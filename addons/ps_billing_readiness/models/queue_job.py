@@ -168,26 +168,54 @@ class QueueJob(models.Model):
             .sudo()
             .search([("check_code", "=", CHECK_CODE), ("res_model", "=", "queue.job"), ("res_id", "in", jobs.ids)])
         }
-        vals_list, blocked = [], Readiness
+        todo = {}  # {period: the job it waits for}
         for job in jobs:
             records = Readiness.search([("sale_order_id", "in", job._ps_get_orders().ids), ("state", "!=", "invoiced")])
             for record in records.filtered(lambda r, job=job: (r.id, job.id) not in existing):
-                vals_list.append(
-                    {
-                        "readiness_id": record.id,
-                        "check_id": check.id,
-                        "check_code": CHECK_CODE,
-                        "severity": check.severity,
-                        "message": self._ps_get_failure_message(job),
-                        "amount_at_risk": 0.0,
-                        "res_model": "queue.job",
-                        "res_id": job.id,
-                    }
-                )
-                blocked |= record
-        self.env["ps.readiness.finding"].sudo().create(vals_list)
-        if check.severity == "blocking":
-            today = blocked._ps_get_today_by_company() if blocked else {}
-            for record in blocked.filtered(lambda r: r.state != "blocked"):
-                record.write({"state": "blocked", "blocked_since": today[record.company_id]})
+                todo.setdefault(record, job)
+        blocked = Readiness.browse([record.id for record in todo])
+        if not blocked:
+            return blocked
+        try:
+            # The evaluation's check finds the job: the period's figures stay counted once.
+            with self.env.cr.savepoint():
+                blocked._evaluate()
+        except Exception as error:  # noqa: BLE001 -- the job may be failing on that very evaluation
+            _logger.info("Billing Control: a failed job's periods could not be re-evaluated: %s", error)
+            self._ps_block_without_evaluation(todo, check)
         return blocked
+
+    @api.model
+    def _ps_block_without_evaluation(self, todo, check):
+        """Block each period of ``todo`` {period: job} with the job's finding, which holds back what was ready."""
+        self.env["ps.readiness.finding"].sudo().create(
+            [
+                {
+                    "readiness_id": record.id,
+                    "check_id": check.id,
+                    "check_code": CHECK_CODE,
+                    "severity": check.severity,
+                    "message": self._ps_get_failure_message(job),
+                    "amount_at_risk": record.amount_ready,
+                    "res_model": "queue.job",
+                    "res_id": job.id,
+                }
+                for record, job in todo.items()
+            ]
+        )
+        if check.severity != "blocking":
+            return
+        for record in todo:
+            today = record.company_id._ps_today()
+            record.write(
+                {
+                    "state": "blocked",
+                    "blocked_since": record.blocked_since if record.state == "blocked" else today,
+                    "amount_blocked": record.amount_blocked + record.amount_ready,
+                    "amount_at_risk": record.amount_at_risk + record.amount_ready,
+                    "amount_ready": 0.0,
+                    "amount_blocked_company": record.amount_blocked_company + record.amount_ready_company,
+                    "amount_at_risk_company": record.amount_at_risk_company + record.amount_ready_company,
+                    "amount_ready_company": 0.0,
+                }
+            )

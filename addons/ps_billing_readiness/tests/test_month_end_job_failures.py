@@ -57,6 +57,11 @@ class TestMonthEndJobFailures(MonthEndJobCase):
         self.assertEqual((finding.res_model, finding.res_id), ("queue.job", job.id))
         self.assertEqual(self.october.state, "blocked")
         self.assertEqual(self.october.blocked_since, TODAY)
+        # The whole period waits for the job: its money is blocked, and carried once.
+        self.assertEqual(self.october.amount_deliverable, 900.0, "6 h at 150.00")
+        self.assertEqual((self.october.amount_blocked, self.october.amount_ready), (900.0, 0.0))
+        self.assertEqual(finding.amount_at_risk, 900.0)
+        self.assertEqual(self.october.amount_at_risk, 900.0)
         # It stays through later evaluations while the job stays failed, and is not repeated.
         self.env["queue.job"]._ps_surface_failures()
         self._evaluate()
@@ -81,6 +86,22 @@ class TestMonthEndJobFailures(MonthEndJobCase):
         self.assertEqual(self.engagement._job_draft_batch(TODAY), {"drafted": 1})
         self.assertEqual(self.october.state, "invoiced")
         self.assertEqual(self.engagement._job_draft_batch(TODAY), {"drafted": 0})
+
+    def test_without_an_evaluation_the_finding_holds_back_what_was_ready(self):
+        """When the periods cannot be evaluated (the job fails on that), the job's finding moves what was
+        ready to blocked, in the record's and the company's currency: still counted once."""
+        job_ = self.engagement._ps_enqueue("_job_draft_batch", TODAY)
+        job = self.env["queue.job"].search([("uuid", "=", job_.uuid)])
+        check = self.env.ref("ps_billing_readiness.check_month_end_jobs")
+        self.assertEqual((self.october.amount_ready, self.october.amount_ready_company), (900.0, 900.0))
+        self.env["queue.job"]._ps_block_without_evaluation({self.october: job}, check)
+        finding = self._finding(self.october)
+        self.assertEqual(finding.amount_at_risk, 900.0)
+        self.assertEqual(self.october.state, "blocked")
+        self.assertEqual(
+            (self.october.amount_ready, self.october.amount_blocked, self.october.amount_at_risk), (0.0, 900.0, 900.0)
+        )
+        self.assertEqual((self.october.amount_ready_company, self.october.amount_blocked_company), (0.0, 900.0))
 
     def test_stuck_job_surfaces_when_the_run_is_dispatched(self):
         job_ = self.engagement._ps_enqueue("_job_evaluate_batch", TODAY)
