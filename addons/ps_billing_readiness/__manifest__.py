@@ -31,6 +31,7 @@
         "data/queue_job_data.xml",
         "data/ir_cron_data.xml",
         "views/ps_billing_readiness_views.xml",
+        "views/ps_billing_digest_views.xml",
         "views/ps_readiness_check_views.xml",
         "views/ps_unbilled_wip_report_views.xml",
         "views/res_config_settings_views.xml",

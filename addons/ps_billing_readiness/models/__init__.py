@@ -21,4 +21,8 @@ from . import res_company
 from . import res_config_settings
 from . import sale_order
 from . import sale_order_line
+
+# After sale_order: they extend its actions.
+from . import ps_billing_digest
+from . import ps_billing_readiness_digest
 from . import queue_job

@@ -1,15 +1,11 @@
 # Copyright 2026 Billing Control
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Readiness records: invoice drafts through Odoo's invoicing, and the activities of blocked periods."""
+"""Readiness records: invoice drafts through Odoo's invoicing, and the escalation of blocked periods."""
 
 from collections import defaultdict
-from datetime import timedelta
-
-from markupsafe import Markup
 
 from odoo import _, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import format_date
 
 from .ps_billing_readiness import GROUP_FINANCE_CONTROLLER
 
@@ -33,7 +29,7 @@ class PsBillingReadiness(models.Model):
             if record.state != "blocked":
                 raise UserError(_("Draft anyway is for blocked periods; this one can be drafted normally."))
 
-    def _create_invoice_drafts(self, override_reason=None):
+    def _create_invoice_drafts(self, override_reason=None, in_job=False):
         """Create the invoice drafts of these records through Odoo's invoicing and link them; return the drafts.
 
         One draft per engagement, billing what was delivered up to the end of the latest
@@ -85,9 +81,11 @@ class PsBillingReadiness(models.Model):
             moves |= drafted
         drafted_records = records.filtered("invoice_id")
         drafted_records._log_drafted(override_reason)
-        drafted_records._close_blocked_activities()
+        if override_reason:
+            # A blocked period drafted anyway leaves its owner's digest (and the controllers') at once.
+            drafted_records._ps_refresh_digests_of()
         if moves:
-            self._on_invoice_drafted(moves)
+            self._on_invoice_drafted(moves, in_job=in_job)
         return moves
 
     def _get_last_period_end_by_order(self):
@@ -112,7 +110,11 @@ class PsBillingReadiness(models.Model):
         return self._create_invoice_drafts(override_reason)
 
     def _log_drafted(self, override_reason=None):
-        """Say on each record and its draft what was drafted, and by whom when it was forced."""
+        """Say on each draft which periods it bills; on each record, who forced it and why when it was forced.
+
+        Drafting a ready period is the engine's step (the record's state and its invoice say it):
+        no note on the record then, only the decision to draft a blocked one is traced there.
+        """
         if override_reason:
             body = _(
                 "Drafted anyway by %(user)s despite blocking findings: %(reason)s",
@@ -120,10 +122,6 @@ class PsBillingReadiness(models.Model):
                 reason=override_reason,
             )
             self._message_log_batch({record.id: body for record in self})
-        else:
-            self._message_log_batch(
-                {record.id: _("Invoice draft %s created for this period.", record.invoice_id.name) for record in self}
-            )
         self.invoice_id._message_log_batch(
             {
                 move.id: _(
@@ -142,67 +140,22 @@ class PsBillingReadiness(models.Model):
             "ps_expected_amount": sum(self.mapped("amount_deliverable")),
         }
 
-    def _on_invoice_drafted(self, moves):
-        """Hook run after the readiness engine drafted ``moves`` (a batch); returns nothing."""
+    def _on_invoice_drafted(self, moves, in_job=False):
+        """Hook run after the readiness engine drafted ``moves`` (a batch); returns nothing. ``in_job``:
+        a month-end job drafted them, so what follows may be enqueued as jobs of its own."""
         return None
 
     # ------------------------------------------------------------
-    # Activities
+    # Escalation
     # ------------------------------------------------------------
 
-    def _schedule_blocked_activity(self, blocking_messages):
-        """Give the owner of each newly blocked record one activity to resolve it, listing what blocks it."""
-        today = self._ps_get_today_by_company()
-        self.env["ps.batch.runner"]._schedule_activities(
-            self.env.ref("ps_billing_readiness.mail_activity_type_readiness_blocked"),
-            [
-                {
-                    "record": record,
-                    "user": record.owner_id,
-                    "summary": _("Resolve what blocks billing of %s", record.sale_order_id.name),
-                    "note": Markup("<br/>").join(blocking_messages.get(record.id, ())),
-                    "date_deadline": today[record.company_id] + timedelta(days=record.company_id.ps_escalation_days),
-                }
-                for record in self
-            ],
-        )
-
-    def _close_blocked_activities(self):
-        types = [
-            "ps_billing_readiness.mail_activity_type_readiness_blocked",
-            "ps_billing_readiness.mail_activity_type_readiness_escalation",
-        ]
-        if self:
-            self.sudo().activity_feedback(types, feedback=_("No longer blocked."))
-
     def _escalate(self):
-        """Give the finance controllers one escalation activity per record; returns the escalated records."""
-        controllers = self.env["sale.order"]._ps_get_finance_controllers()
+        """Mark these blocked records escalated (once per blocking) as on their company's today; returns them.
+
+        The finance controllers see them in their escalation digest (``ps.billing.digest``), refreshed
+        by the billing run's last step: no activity and no note per record.
+        """
         today = self._ps_get_today_by_company()
-        self.env["ps.batch.runner"]._schedule_activities(
-            self.env.ref("ps_billing_readiness.mail_activity_type_readiness_escalation"),
-            [
-                {
-                    "record": record,
-                    "user": user,
-                    "summary": _(
-                        "%(order)s blocked for %(days)s days", order=record.sale_order_id.name, days=record.blocked_days
-                    ),
-                    "date_deadline": today[record.company_id],
-                }
-                for record in self
-                for user in controllers
-            ],
-        )
         for company, records in self.grouped("company_id").items():
             records.write({"escalated_on": today[company]})
-        self._message_log_batch(
-            {
-                record.id: _(
-                    "Blocked since %s: escalated to the finance controllers.",
-                    format_date(self.env, record.blocked_since),
-                )
-                for record in self
-            }
-        )
         return self

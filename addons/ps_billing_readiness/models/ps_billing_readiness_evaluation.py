@@ -63,8 +63,8 @@ class PsBillingReadiness(models.Model):
             for (order_id, start), (order, end, cutoff) in wanted.items()
             if (order_id, start) not in found
         ]
-        # A new period is no news: no "created" note and no follower per record (the owner gets
-        # an activity when it needs one).
+        # A new period is no news: no "created" note and no follower per record (its owner's digest
+        # lists it once it blocks).
         quiet = self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True)
         created = quiet.create(vals_list).with_env(self.env) if vals_list else self.browse()
         return (existing | created).filtered(lambda r: r.state != "invoiced")
@@ -232,14 +232,15 @@ class PsBillingReadiness(models.Model):
         return at_risk, blocking_amount
 
     def _apply_findings(self, findings_vals, deliverable, day):
-        """Set state, amounts and aging from the new findings (their values); open or close the owner's activity."""
+        """Set state, amounts and aging from the new findings (their values).
+
+        Blocking or unblocking a period is the engine's observation: it writes no note on the
+        record and schedules no activity for it; the owners' and controllers' digests list the
+        blocked periods (``ps.billing.digest``, refreshed by the billing run's last step).
+        """
         at_risk, blocking_amount = self._ps_sum_at_risk(findings_vals)
-        blocking_messages = defaultdict(list)
-        for finding in findings_vals:
-            if finding["severity"] == "blocking":
-                blocking_messages[finding["readiness_id"]].append(finding["message"])
+        blocked_ids = {finding["readiness_id"] for finding in findings_vals if finding["severity"] == "blocking"}
         now = fields.Datetime.now()
-        newly_blocked, unblocked = self.browse(), self.browse()
         rows = []
         rates = {}  # {(currency, company): the rate of the day to the company's currency}
         for record in self:
@@ -255,7 +256,7 @@ class PsBillingReadiness(models.Model):
                 company_currency.round(amount * rates[key])
                 for amount in (total, total - amount_blocked, amount_blocked, at_risk[record.id])
             ]
-            if record.id in blocking_messages:
+            if record.id in blocked_ids:
                 state = "blocked"
             elif float_compare(total, 0.0, precision_rounding=record.currency_id.rounding) > 0:
                 state = "ready"
@@ -264,10 +265,8 @@ class PsBillingReadiness(models.Model):
             blocked_since, escalated_on = record.blocked_since, record.escalated_on
             if state == "blocked" and record.state != "blocked":
                 blocked_since = day
-                newly_blocked |= record
             elif state != "blocked" and record.state == "blocked":
                 blocked_since = escalated_on = None
-                unblocked |= record
             rows.append(
                 (
                     record.id,
@@ -301,9 +300,3 @@ class PsBillingReadiness(models.Model):
             ],
             rows,
         )
-        newly_blocked._message_log_batch(
-            {record.id: _("Blocked: %s", "; ".join(blocking_messages[record.id])) for record in newly_blocked}
-        )
-        unblocked._message_log_batch({record.id: _("No longer blocked.") for record in unblocked})
-        newly_blocked._schedule_blocked_activity(blocking_messages)
-        unblocked._close_blocked_activities()

@@ -167,7 +167,7 @@ class PsBillingReadiness(models.Model):
             self.invalidate_recordset()
         due = self.filtered(lambda r: r.state == "ready" and not r.invoice_id)
         due -= due._get_held_by_earlier()  # the new evaluation may have blocked an earlier period
-        return due._create_invoice_drafts() if due else self.env["account.move"]
+        return due._create_invoice_drafts(in_job=True) if due else self.env["account.move"]
 
     @api.model
     def _get_escalation_due(self, today):
@@ -222,7 +222,7 @@ class PsBillingReadiness(models.Model):
 
 class SaleOrder(models.Model):
     # The engagements' side of the billing run: the jobs of its evaluation and drafting steps.
-    _inherit = "sale.order"
+    _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
 
     def _job_evaluate_batch(self, today):
         """Job: evaluate those of these engagements still outdated or not evaluated on ``today``;

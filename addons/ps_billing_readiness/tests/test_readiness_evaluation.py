@@ -41,14 +41,13 @@ class TestReadinessEvaluation(BillingControlCase):
         self.assertEqual(october.period_start, date(2026, 10, 1))
         self.assertEqual(october.cutoff_date, date(2026, 11, 7))
 
-    def test_reevaluation_reuses_records_and_replaces_findings(self):
+    def test_reevaluation_reuses_records_and_keeps_unchanged_findings(self):
         first = self._evaluate()
         findings = first.finding_ids
         self.assertTrue(findings)
         second = self._evaluate()
         self.assertEqual(first, second)
-        self.assertFalse(findings.exists(), "old findings are replaced")
-        self.assertEqual(len(second.finding_ids), len(findings))
+        self.assertEqual(second.finding_ids, findings, "the same findings are kept, not copied")
 
     def test_periods_split_time_and_earliest_open_takes_the_rest(self):
         self._confirm_terms()
@@ -197,12 +196,15 @@ class TestReadinessEvaluation(BillingControlCase):
         Readiness = self.env["ps.billing.readiness"]
         run_jobs(Readiness._cron_billing_run)
         records, findings = Readiness.search([]), self.env["ps.readiness.finding"].search([])
-        activities = self.env["mail.activity"].search([("res_model", "=", Readiness._name)])
+        activities = self.env["mail.activity"].search([("res_model", "in", (Readiness._name, "ps.billing.digest"))])
+        self.assertTrue(activities, "the owner's digest asks them to clear the blocked periods")
         self.engagement.ps_readiness_dirty = True
         run_jobs(Readiness._cron_billing_run)
         self.assertEqual(Readiness.search([]), records)
         self.assertEqual(len(self.env["ps.readiness.finding"].search([])), len(findings))
-        self.assertEqual(self.env["mail.activity"].search([("res_model", "=", Readiness._name)]), activities)
+        self.assertEqual(
+            self.env["mail.activity"].search([("res_model", "in", (Readiness._name, "ps.billing.digest"))]), activities
+        )
 
 
 @tagged("post_install", "-at_install")
@@ -258,7 +260,7 @@ class TestReadinessEvaluationQueries(BillingControlCase):
         self.assertEqual(small, large, f"5 engagements: {small} queries, 50 engagements: {large}")
 
     def test_first_evaluation_query_count_same_for_5_and_45_engagements(self):
-        """Creating the records, their findings, notes and the owner's activities: no statement per record."""
+        """Creating the records and their findings: no statement per record, and no note or activity on any."""
         Readiness = self.env["ps.billing.readiness"]
         # Half the engagements are blocked: their PO reference is required and missing.
         self.orders[::2].ps_po_required = True
@@ -279,4 +281,7 @@ class TestReadinessEvaluationQueries(BillingControlCase):
         not_blocked = large_records.filtered(lambda r: r.state != "blocked")
         self.assertTrue(not_blocked)
         self.assertFalse(not_blocked.message_ids, "a new period is no news: no 'created' note")
+        blocked = large_records - not_blocked
+        self.assertFalse(blocked.message_ids, "blocking is the engine's observation: no note")
+        self.assertFalse(blocked.activity_ids, "its owner's digest lists it, the period gets no activity")
         self.assertFalse(not_blocked.message_follower_ids, "nobody follows a period for having created it")
