@@ -16,6 +16,7 @@
         "security/ps_billing_approvals_security.xml",
         "security/ir.model.access.csv",
         "data/mail_activity_type_data.xml",
+        "data/queue_job_data.xml",
         "data/ir_cron_data.xml",
         "views/ps_approval_rule_views.xml",
         "views/ps_approval_request_views.xml",

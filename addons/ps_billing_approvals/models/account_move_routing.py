@@ -7,6 +7,8 @@ from datetime import timedelta
 from markupsafe import Markup, escape
 
 from odoo import Command, _, api, models
+from odoo.addons.ps_billing_readiness.models.ps_cron_mixin import BILLING_CHANNEL
+from odoo.addons.queue_job.job import identity_exact
 from odoo.tools import format_amount
 from odoo.tools.sql import SQL
 
@@ -93,6 +95,22 @@ class AccountMove(models.Model):
             )
         requests.filtered(lambda r: r.state == "pending")._ps_log_awaited()
         moves._ps_sync_approval_activities()
+
+    def _ps_enqueue_routing(self):
+        """Enqueue the routing of these new drafts as one job on the billing channel; return the job."""
+        delayable = self.with_delay(
+            channel=BILLING_CHANNEL,
+            identity_key=identity_exact,
+            description=_("Billing Control: route %s invoice drafts through the approval matrix", len(self)),
+        )
+        return delayable._job_route_approval()
+
+    def _job_route_approval(self):
+        """Job: route those of these drafts never routed yet (a repeated job routes nothing twice);
+        return {"routed": count}."""
+        moves = self.exists().filtered(lambda m: m.state == "draft" and not m.ps_approval_round)
+        moves.sudo()._ps_route_approval()
+        return {"routed": len(moves)}
 
     def _ps_write_routing(self, rows):
         """Write the routing of these drafts in one UPDATE: rows of (move id, approval state, round,

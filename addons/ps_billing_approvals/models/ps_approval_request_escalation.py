@@ -86,9 +86,9 @@ class PsApprovalRequest(models.Model):
         return expression.AND([[("state", "=", "pending"), (field, "=", False)], expression.OR(per_company)])
 
     @api.model
-    def _ps_route_to_started_delegations(self, limit=CRON_BATCH):
-        """Route to their delegates the pending requests of approvers whose delegation has begun: one made
-        ahead of its dates takes over on its first day. Return the requests looked at."""
+    def _get_started_delegation_domain(self):
+        """Return the domain of the pending requests of approvers whose delegation has begun: one made ahead
+        of its dates takes over on its first day."""
         companies = self.env["res.company"].sudo().search([])
         days = [company._ps_today() for company in companies]
         delegations = (
@@ -97,38 +97,57 @@ class PsApprovalRequest(models.Model):
             .search([("date_from", "<=", max(days)), ("date_to", ">=", min(days))])
         )
         if not delegations:
-            return self.browse()
-        requests = self.search(
-            [("state", "=", "pending"), ("approver_ids", "in", delegations.user_id.ids)],
-            order="pending_since, id",
-            limit=limit,
-        )
-        requests._apply_delegations()
-        return requests
+            return expression.FALSE_DOMAIN
+        return [("state", "=", "pending"), ("approver_ids", "in", delegations.user_id.ids)]
 
     @api.model
     def _cron_remind_and_escalate(self, limit=CRON_BATCH):
-        """Remind the approvers of stalled approvals, then escalate them; once each, whatever the runs."""
+        """Dispatcher: enqueue one job per batch of ``limit`` pending requests to route to a started delegation,
+        to remind or to escalate, the longest waiting first, on the billing channel; return the number of jobs."""
         now = fields.Datetime.now()
-        self._ps_route_to_started_delegations(limit)
+        requests = self.search(
+            expression.OR(
+                [
+                    self._get_started_delegation_domain(),
+                    self._get_due_domain("reminded_on", "ps_approval_reminder_days", now),
+                    self._get_due_domain("escalated_on", "ps_approval_escalation_days", now),
+                ]
+            ),
+            order="pending_since, id",
+        )
+        batches = requests._ps_get_batch_delayables(
+            "_job_remind_and_escalate_batch", limit, description=_("Approvals: remind and escalate")
+        )
+        for batch in batches:
+            batch.delay()
+        return len(batches)
+
+    def _job_remind_and_escalate_batch(self):
+        """Job: route those of these requests whose approver's delegation has begun to the delegate, then remind
+        the approvers of those stalled and not reminded, then escalate those stalled and not escalated; once
+        each, however often it runs. Return {"delegated": count, "reminded": count, "escalated": count}."""
+        now = fields.Datetime.now()
+        mine = [("id", "in", self.ids)]
+        delegation_domain = expression.AND([self._get_started_delegation_domain(), mine])
+        to_route = self.search(delegation_domain)
+        self._ps_run_batch(to_route, lambda batch: batch._apply_delegations(), "route to the delegates")
+        # A routed request no longer waits for the approver who delegates.
+        delegated = to_route - self.search(delegation_domain)
         to_remind = self.search(
-            self._get_due_domain("reminded_on", "ps_approval_reminder_days", now),
+            expression.AND([self._get_due_domain("reminded_on", "ps_approval_reminder_days", now), mine]),
             order="pending_since, id",
-            limit=limit,
         )
-        failed = self._ps_run_each(to_remind, lambda request: request._remind(), "remind the approvers of")
+        failed_reminders = self._ps_run_each(to_remind, lambda request: request._remind(), "remind the approvers of")
         to_escalate = self.search(
-            self._get_due_domain("escalated_on", "ps_approval_escalation_days", now),
+            expression.AND([self._get_due_domain("escalated_on", "ps_approval_escalation_days", now), mine]),
             order="pending_since, id",
-            limit=limit,
         )
-        failed += self._ps_run_each(to_escalate, lambda request: request._escalate(), "escalate")
-        # A full batch leaves more to do; a batch where everything failed makes no progress.
-        self._ps_retrigger(
-            "ps_billing_approvals.ir_cron_ps_approval_remind_escalate",
-            (len(to_remind) == limit or len(to_escalate) == limit) and len(failed) < len(to_remind) + len(to_escalate),
-        )
-        return len(to_remind) + len(to_escalate)
+        failed_escalations = self._ps_run_each(to_escalate, lambda request: request._escalate(), "escalate")
+        return {
+            "delegated": len(delegated),
+            "reminded": len(to_remind) - len(failed_reminders),
+            "escalated": len(to_escalate) - len(failed_escalations),
+        }
 
     def _remind(self):
         """Remind the approvers of this pending request, once."""

@@ -11,3 +11,5 @@ from . import test_ui
 from . import test_approval_currency_company
 from . import test_approval_screens
 from . import test_approval_screens_http
+from . import test_approval_jobs
+from . import test_routing_job

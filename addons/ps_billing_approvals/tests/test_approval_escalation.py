@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from freezegun import freeze_time
 
+from odoo.addons.ps_billing_readiness.tests.common import run_jobs
 from odoo.tests import tagged
 
 from .common import ApprovalCase
@@ -19,7 +20,7 @@ class TestApprovalEscalation(ApprovalCase):
 
     def _run_cron(self, day):
         with freeze_time(day):
-            self.env["ps.approval.request"]._cron_remind_and_escalate()
+            return run_jobs(self.env["ps.approval.request"]._cron_remind_and_escalate)
 
     def _reminders(self, move):
         return move.message_ids.filtered(lambda m: "Reminder:" in (m.body or ""))

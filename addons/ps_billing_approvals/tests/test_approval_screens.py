@@ -5,6 +5,7 @@ import re
 from freezegun import freeze_time
 from lxml import etree
 
+from odoo.addons.ps_billing_readiness.tests.common import run_jobs
 from odoo.tests import new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 
@@ -231,8 +232,8 @@ class TestToApproveList(ApprovalScreensCase):
             )
             self.assertEqual(self._to_approve(self.director), move.ps_approval_request_ids, "not yet")
         with freeze_time("2026-11-11 09:00:00"):
-            self.Request._cron_remind_and_escalate()
-            self.Request._cron_remind_and_escalate()
+            run_jobs(self.Request._cron_remind_and_escalate)
+            run_jobs(self.Request._cron_remind_and_escalate)
         self.assertFalse(self._to_approve(self.director))
         self.assertEqual(self._to_approve(self.project_manager), move.ps_approval_request_ids)
         self.assertEqual(move.activity_ids.user_id, self.project_manager)
@@ -380,10 +381,10 @@ class TestApprovalDatesOfTheFirm(ApprovalScreensCase):
             move.with_user(self.controller).action_ps_request_approval()
         request = move.ps_approval_request_ids
         with freeze_time("2026-11-12 07:00:00"):  # 11 November, 23:00 in Los Angeles: one day
-            self.Request._cron_remind_and_escalate()
+            run_jobs(self.Request._cron_remind_and_escalate)
         self.assertFalse(request.reminded_on)
         with freeze_time("2026-11-12 09:00:00"):  # 12 November, 01:00 in Los Angeles: two days
-            self.Request._cron_remind_and_escalate()
+            run_jobs(self.Request._cron_remind_and_escalate)
         self.assertTrue(request.reminded_on)
         reminder = move.message_ids.filtered(lambda m: "Reminder:" in (m.body or ""))
         self.assertIn("has waited 2 days", reminder.body)
