@@ -1,7 +1,8 @@
-"""A process of its own for tests/test_billing_run_parallel.py: prepares a firm, runs the billing
-run as Odoo's cron would (committing, retrying a transaction that lost a race), lists the drafts.
+"""A process of its own for tests/test_billing_run_parallel.py: prepares a firm, dispatches the
+billing run as Odoo's cron would, performs the jobs of the billing channel as a queue_job worker
+would (OCA's own code: each job one transaction, one that loses a race retried), lists the drafts.
 
-    python billing_run_worker.py <odoo.conf> <database> setup|run|drafts
+    python billing_run_worker.py <odoo.conf> <database> setup|dispatch|work|jobs|drafts
 """
 
 import json
@@ -10,13 +11,20 @@ import time
 from datetime import date
 
 from freezegun import freeze_time
-from psycopg2 import errors
+from psycopg2 import OperationalError
 
 import odoo
 from odoo import SUPERUSER_ID, Command, api
+from odoo.addons.queue_job.controllers.main import RunJobController
+from odoo.addons.queue_job.job import Job
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 
 TODAY = "2026-11-10 09:00:00"
 ENGAGEMENTS = 12
+# Engagements per job: the evaluation and the drafting are four jobs each, for two workers.
+BATCH = 3
+# Jobs taken or waited for by one worker, at most: a run that does not end fails instead.
+MAX_ATTEMPTS = 5000
 
 
 def setup(env):
@@ -61,19 +69,77 @@ def setup(env):
         )
 
 
-def run(registry):
-    """Billing runs until one finds nothing to do; a run that loses a race is rolled back and retried,
-    as Odoo's cron thread does with a failed job."""
-    for _attempt in range(60):
-        try:
-            with registry.cursor() as cr, freeze_time(TODAY):
-                env = api.Environment(cr, SUPERUSER_ID, {})
-                result = env["ps.billing.readiness"]._cron_billing_run()
-            if not any(result.values()):
-                return
-        except (errors.SerializationFailure, errors.LockNotAvailable):
-            time.sleep(0.05)
-    sys.exit("the billing run did not come to an end")
+def dispatch(env):
+    """The billing run's scheduled action: it enqueues the run's first job."""
+    with freeze_time(TODAY):
+        env["ps.billing.readiness"]._cron_billing_run(limit=BATCH)
+
+
+def _take_job(cr):
+    """Return the uuid of a pending job of the billing channel no other worker holds, locked; None if none."""
+    cr.execute(
+        """
+        SELECT uuid FROM queue_job
+         WHERE state = 'pending' AND channel = 'root.billing'
+         ORDER BY priority, date_created, id
+         LIMIT 1 FOR UPDATE SKIP LOCKED
+        """
+    )
+    row = cr.fetchone()
+    return row and row[0]
+
+
+def _in_flight(cr):
+    cr.execute(
+        """
+        SELECT count(*) FROM queue_job
+         WHERE state IN ('wait_dependencies', 'pending', 'enqueued', 'started') AND channel = 'root.billing'
+        """
+    )
+    return cr.fetchone()[0]
+
+
+def work(registry):
+    """Perform the jobs of the billing channel until none is pending, waiting or running; print how many this
+    worker performed. A job that loses a race (a lock, a concurrent update) is rolled back and set pending
+    again, as the job runner's controller does."""
+    controller = RunJobController()
+    performed = 0
+    for _attempt in range(MAX_ATTEMPTS):
+        with registry.cursor() as cr, freeze_time(TODAY):
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            uuid = _take_job(cr)
+            if not uuid:
+                if not _in_flight(cr):
+                    print(json.dumps({"performed": performed}))
+                    return
+                cr.rollback()
+                time.sleep(0.05)
+                continue
+            job = Job.load(env, uuid)
+            job.set_enqueued()
+            try:
+                controller._try_perform_job(env, job)
+            except OperationalError as error:
+                if error.pgcode not in PG_CONCURRENCY_ERRORS_TO_RETRY:
+                    raise
+                cr.rollback()
+                job.env.clear()
+                with registry.cursor() as retry_cr:
+                    job.env = api.Environment(retry_cr, SUPERUSER_ID, {})
+                    job.set_pending(reset_retry=False)
+                    job.store()
+                time.sleep(0.05)
+                continue
+            controller._enqueue_dependent_jobs(env, job)
+            performed += 1
+    sys.exit("the jobs of the billing run did not come to an end")
+
+
+def jobs(env):
+    """Return {state: count} of the jobs of the billing channel."""
+    env.cr.execute("SELECT state, count(*) FROM queue_job WHERE channel = 'root.billing' GROUP BY state")
+    return dict(env.cr.fetchall())
 
 
 def drafts(env):
@@ -88,13 +154,17 @@ def main():
     conf, database, mode = sys.argv[1:]
     odoo.tools.config.parse_config(["-c", conf, "-d", database, "--log-level", "warn"])
     registry = odoo.registry(database)
-    if mode == "run":
-        run(registry)
+    if mode == "work":
+        work(registry)
         return
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         if mode == "setup":
             setup(env)
+        elif mode == "dispatch":
+            dispatch(env)
+        elif mode == "jobs":
+            print(json.dumps(jobs(env)))
         else:
             print(json.dumps(drafts(env)))
 

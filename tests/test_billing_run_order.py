@@ -1,5 +1,5 @@
-"""The suite's scheduled actions, run in every order, give the same drafts; a run never drafts an
-engagement that another transaction is changing.
+"""The suite's scheduled actions, run in every order (each followed by the jobs it enqueues), give
+the same drafts; a run never drafts an engagement that another transaction is changing.
 
 10 November 2026, the October period is due. A time-and-materials engagement has
 its October time approved; a milestone engagement's design milestone was accepted
@@ -18,7 +18,7 @@ from psycopg2 import errors
 
 import odoo
 from odoo import SUPERUSER_ID, Command, api
-from odoo.addons.ps_billing_readiness.tests.common import BillingControlCase
+from odoo.addons.ps_billing_readiness.tests.common import BillingControlCase, run_jobs
 from odoo.tests import tagged
 
 TODAY = date(2026, 11, 10)
@@ -118,7 +118,7 @@ class TestBillingRunOrder(BillingControlCase):
                 try:
                     with freeze_time("2026-11-10 02:00:00"):
                         for xmlid in order + tuple(x for x in CRONS if x not in order):
-                            self.env.ref(xmlid).method_direct_trigger()
+                            run_jobs(self.env.ref(xmlid).method_direct_trigger)
                     self.assertEqual(self._drafts(), expected)
                     # Build, reached on 12 October, is deemed accepted today by the run's first step:
                     # it delivers in November, whose period is not due.

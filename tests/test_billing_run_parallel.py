@@ -1,9 +1,12 @@
-"""Two billing runs at once, in two processes on one database, draft what one run alone drafts, once.
+"""Two job workers at once, in two processes on one database, performing the jobs of one billing
+run, draft what one worker alone drafts, once.
 
 The database is a copy of the core's test database (``<test db>_core``, built by bin/test) with
-twelve engagements due today; a second copy runs the billing run alone. Each process runs as
-Odoo's cron would: a transaction that loses a race (a lock, a concurrent update) is rolled back
-and run again. Both databases are dropped at the end.
+twelve engagements due today; a second copy runs the billing run with one worker. The scheduled
+action enqueues the run (OCA queue_job); each worker performs the jobs of the billing channel as
+a queue_job worker does, with OCA's own code: each job in its transaction, one that loses a race
+(a lock, a concurrent update) rolled back and set pending again. Both databases are dropped at
+the end.
 """
 
 import json
@@ -35,7 +38,7 @@ class TestBillingRunParallel(BaseCase):
         subprocess.run(["createdb", "-T", template, name], check=True)  # noqa: S603,S607
         self.addCleanup(subprocess.run, ["dropdb", "--if-exists", name], check=False)
 
-    def test_two_runs_at_once_draft_what_one_run_drafts_and_each_period_once(self):
+    def test_two_workers_at_once_draft_what_one_worker_drafts_and_each_period_once(self):
         db = get_db_name()
         template = f"{db}_core"
         with closing(odoo.sql_db.db_connect("postgres").cursor()) as cr:
@@ -47,19 +50,29 @@ class TestBillingRunParallel(BaseCase):
         self._worker(parallel, "setup")
         self._createdb(alone, parallel)
 
-        self._worker(alone, "run")
-        runs = [
+        self._worker(alone, "dispatch")
+        self._worker(alone, "work")
+        done_before = json.loads(self._worker(parallel, "jobs")).get("done", 0)
+        self._worker(parallel, "dispatch")
+        workers = [
             subprocess.Popen(  # noqa: S603
-                [sys.executable, WORKER, odoo.tools.config.rcfile, parallel, "run"],
+                [sys.executable, WORKER, odoo.tools.config.rcfile, parallel, "work"],
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,
             )
             for _index in range(2)
         ]
-        for process in runs:
-            _out, err = process.communicate(timeout=600)
+        performed = []
+        for process in workers:
+            out, err = process.communicate(timeout=600)
             self.assertEqual(process.returncode, 0, err[-2000:])
+            performed.append(json.loads(out.strip().splitlines()[-1])["performed"])
+        for database in (alone, parallel):
+            states = json.loads(self._worker(database, "jobs"))
+            self.assertEqual(set(states) - {"done"}, set(), f"every job of the run is done in {database}")
+        done = json.loads(self._worker(parallel, "jobs"))["done"] - done_before
+        self.assertEqual(sum(performed), done, "each job performed by one worker, once")
 
         expected = json.loads(self._worker(alone, "drafts"))
         found = json.loads(self._worker(parallel, "drafts"))

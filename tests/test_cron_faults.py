@@ -1,17 +1,18 @@
-"""Every scheduled action of the suite, interrupted in its second batch and run again.
+"""Every scheduled action of the suite, interrupted in its second job and run again.
 
-Each test builds at least three targets of one scheduled action and runs it
-batch by batch (``limit=1``). The first batch completes (in production Odoo
-commits it at the end of the run). The second run crashes after its work,
-before Odoo's commit: the savepoint around the run rolls its work back exactly
-as a crash before the commit would. The action is then run until it finds nothing left, and once
-more. Every target must then have been handled exactly once: one draft,
-reminder, request or activity each, none missing.
+Each scheduled action is a dispatcher (OCA queue_job): it enqueues jobs on the billing channel,
+one per batch. Each test builds at least three targets of one scheduled action, dispatches it
+with ``limit=1`` under ``trap_jobs`` and performs its jobs one by one, as a job runner would. The
+first job that handles targets completes (the runner commits it). The next job that handles
+targets crashes after its work, before its commit: the savepoint around it rolls its work back
+exactly as a crash before the commit would, and the jobs it enqueued with it; the runner requeues
+it. The scheduled action is then dispatched again and every job performed until none is left, and
+once more. Every target must then have been handled exactly once: one draft, reminder, request,
+escalation or activity each, none missing.
 
-The suite is installed with its demo firm: the targets are always found
-among the records the test created, and the demo firm's own due work is taken
-out of the way (in the test's transaction) so that each batch handles the
-test's targets.
+The suite is installed with its demo firm: the targets are always found among the records the
+test created, and the demo firm's own due work is taken out of the way (in the test's
+transaction) so that the batches handle the test's targets.
 """
 
 from collections import Counter
@@ -24,46 +25,92 @@ from odoo.addons.ps_billing_approvals.tests.common import ApprovalCase
 from odoo.addons.ps_billing_readiness.tests.common import GROUP_CONSULTANT, GROUP_PROJECT_MANAGER, BillingControlCase
 from odoo.addons.ps_milestone_billing.tests.common import MilestoneBillingCase
 from odoo.addons.ps_timesheet_compliance.tests.common import TimesheetComplianceCase
+from odoo.addons.queue_job.tests.common import trap_jobs
 from odoo.tests import new_test_user, tagged
 
 POWER_CUT = "power cut"
+# More jobs than any test enqueues: a loop that does not end fails instead.
+MAX_JOBS = 200
 
 
 class CronFaultMixin:
-    """Run a scheduled action with a crash in its second batch, then until it is done.
+    """Dispatch a scheduled action, crash its second job, then dispatch it again until it is done."""
 
-    Every scheduled action of the suite handles one batch per run (``ps.cron.mixin``)
-    and Odoo commits after each run: the crash comes after the second run's work,
-    before that commit.
-    """
+    def _next_job(self, trap):
+        """Return the first trapped job whose dependencies are done (none of them is still waiting)."""
+        waiting = set(trap.enqueued_jobs)
+        for job in trap.enqueued_jobs:
+            if not job.depends_on & waiting:
+                return job
+        self.fail("every waiting job waits for another")
 
-    def _run_through_power_cut(self, cron, progress):
-        """Run ``cron`` (called with ``limit=``) one batch, crash its second batch at the fault point,
-        then rerun it until it finds nothing left, and once more.
+    def _perform_next(self, trap):
+        """Take the next job off the queue and perform it; return its result as a Counter."""
+        job = self._next_job(trap)
+        trap.enqueued_jobs.remove(job)
+        result = job.perform()
+        if isinstance(result, dict):
+            return Counter(result)
+        return Counter({"count": result or 0})
+
+    def _perform_all(self, trap):
+        """Perform the trapped jobs, and those they enqueue, until none is left; return the sum of their results."""
+        totals = Counter()
+        for _index in range(MAX_JOBS):
+            if not trap.enqueued_jobs:
+                return totals
+            totals.update(self._perform_next(trap))
+        self.fail("the jobs come to an end")
+
+    def _run_through_power_cut(self, dispatch, progress):
+        """Dispatch ``dispatch`` (called with ``limit=1``), perform its jobs until one handles targets, crash the
+        next one that handles targets before its commit, then dispatch it again and perform every job until
+        none is left, and once more. Return (the sum of the results of the jobs that committed before the last
+        dispatch, that of the last dispatch's jobs).
 
         ``progress`` returns how many of the test's targets are handled so far.
         """
-        self.assertEqual(progress(), 0, "nothing is handled before the first run")
-        self.assertTrue(cron(limit=1), "the first batch finds work")
-        first_batch = progress()
-        self.assertGreater(first_batch, 0, "the first batch handled some of the test's targets")
-        at_crash = []
+        self.assertEqual(progress(), 0, "nothing is handled before the first job")
+        self._activity_floor = self.env["mail.activity"].search([], order="id desc", limit=1).id
+        with trap_jobs() as trap:
+            dispatch(limit=1)
+            self.assertTrue(trap.enqueued_jobs, "the dispatcher enqueues jobs")
+            self.assertEqual(progress(), 0, "the dispatcher only enqueues")
+            handled = Counter()
+            for _index in range(MAX_JOBS):
+                self.assertTrue(trap.enqueued_jobs, "a job handles some of the test's targets")
+                handled.update(self._perform_next(trap))
+                if progress():
+                    break
+            first_job = progress()
+            at_crash = []
+            for _index in range(MAX_JOBS):
+                self.assertTrue(trap.enqueued_jobs, "a second job handles some of the test's targets")
+                queue = list(trap.enqueued_jobs)
+                try:
+                    with self.env.cr.savepoint():
+                        result = self._perform_next(trap)
+                        if progress() > first_job:
+                            at_crash.append(progress())
+                            raise RuntimeError(POWER_CUT)  # where the job runner would commit the job
+                except RuntimeError as error:
+                    if str(error) != POWER_CUT:
+                        raise
+                    # The jobs it enqueued are rolled back with it; the runner requeues the job itself.
+                    trap.enqueued_jobs[:] = queue
+                    break
+                handled.update(result)
+            self.assertEqual(len(at_crash), 1, "the second job crashed once, at the point of its commit")
+            self.assertGreater(at_crash[0], first_job, "the second job had done its work when it crashed")
+            self.assertEqual(progress(), first_job, "the interrupted job left nothing behind")
 
-        def power_cut(*_args, **_kwargs):
-            at_crash.append(progress())
-            raise RuntimeError(POWER_CUT)
-
-        with self.assertRaisesRegex(RuntimeError, POWER_CUT), self.env.cr.savepoint():
-            cron(limit=1)
-            power_cut()  # where Odoo would commit the run
-        self.assertEqual(len(at_crash), 1, "the second batch crashed once, at the point of its commit")
-        self.assertGreater(at_crash[0], first_batch, "the second batch had done its work when it crashed")
-        self.assertEqual(progress(), first_batch, "the interrupted batch left nothing behind")
-        runs = 0
-        while cron(limit=1):
-            runs += 1
-            self.assertLess(runs, 50, "the rerun comes to an end")
-        self.assertEqual(cron(), 0, "one more run finds nothing left to do")
+            dispatch(limit=1)
+            handled.update(self._perform_all(trap))
+            done = progress()
+            dispatch(limit=1)
+            last = self._perform_all(trap)
+        self.assertEqual(progress(), done, "one more dispatch handles nothing again")
+        return handled, last
 
     def _activity_counts(self, records, xmlid):
         """Return Counter {(res_id, user id): open activities of type ``xmlid``} on ``records``."""
@@ -75,6 +122,23 @@ class CronFaultMixin:
             ]
         )
         return Counter((activity.res_id, activity.user_id.id) for activity in activities)
+
+    def _assert_no_duplicate_activity(self):
+        """No activity the run scheduled has a twin: the same type, for the same user, on the same record."""
+
+        def key(activity):
+            return (activity.res_model, activity.res_id, activity.activity_type_id.id, activity.user_id.id)
+
+        scheduled = self.env["mail.activity"].search([("id", ">", self._activity_floor)])
+        same = self.env["mail.activity"].search(
+            [
+                ("res_model", "in", list(set(scheduled.mapped("res_model")))),
+                ("res_id", "in", scheduled.mapped("res_id")),
+                ("user_id", "in", scheduled.user_id.ids),
+            ]
+        )
+        counts = Counter(key(activity) for activity in same)
+        self.assertFalse({k: n for k, n in counts.items() if n > 1 and k in set(map(key, scheduled))})
 
     def _message_count(self, record, text):
         return len(record.message_ids.filtered(lambda message: text in (message.body or "")))
@@ -105,7 +169,7 @@ class TestReadinessCronFaults(CronFaultMixin, BillingControlCase):
         return self.Readiness.search([("sale_order_id", "in", self.orders.ids)])
 
     def test_evaluation_interrupted_resumes_without_duplicate_period_or_activity(self):
-        """Batches of engagements; terms not confirmed, so every period is blocked and gets its owner's activity."""
+        """Jobs of one engagement each; terms not confirmed, so every period is blocked."""
         with freeze_time(self.today):
             # The demo firm's engagements count as evaluated today.
             others = self.env["sale.order"].search([("state", "=", "sale"), ("id", "not in", self.orders.ids)])
@@ -115,21 +179,20 @@ class TestReadinessCronFaults(CronFaultMixin, BillingControlCase):
             def evaluated():
                 return len(self.orders.filtered(lambda order: order.ps_readiness_evaluated_on == self.today))
 
-            self._run_through_power_cut(
-                lambda limit=200: self.Readiness._evaluate_stale(self.today, limit)[0], progress=evaluated
-            )
+            _handled, last = self._run_through_power_cut(self.Readiness._cron_billing_run, progress=evaluated)
 
+        self.assertEqual(last["evaluated"], 0, "one more run evaluates nothing")
         self.assertEqual(evaluated(), 3, "every engagement is evaluated")
         records = self._readiness()
         periods = Counter((record.sale_order_id.id, record.period_start) for record in records)
         expected = {(order.id, start): 1 for order in self.orders for start in (date(2026, 10, 1), date(2026, 11, 1))}
         self.assertEqual(dict(periods), expected, "one readiness record per engagement and period")
         self.assertEqual(set(records.mapped("state")), {"blocked"})
-        activities = self._activity_counts(records, "ps_billing_readiness.mail_activity_type_readiness_blocked")
-        self.assertEqual(dict(activities), {(record.id, self.controller.id): 1 for record in records})
+        self._assert_no_duplicate_activity()
 
     def test_drafting_interrupted_resumes_with_one_draft_and_one_request_per_period(self):
-        """Batches of ready periods whose cutoff passed; each draft goes through the approval matrix."""
+        """Jobs of one engagement's ready periods whose cutoff passed; each draft goes through the approval
+        matrix."""
         self.env["ps.approval.rule"].search([]).active = False
         rule = self.env["ps.approval.rule"].create(
             {
@@ -151,11 +214,12 @@ class TestReadinessCronFaults(CronFaultMixin, BillingControlCase):
             )
             (others - october).write({"state": "not_ready"})
 
-            self._run_through_power_cut(
-                lambda limit=200: self.Readiness._draft_due_periods(self.today, limit)[0],
-                progress=lambda: len(october.filtered("invoice_id")),
+            handled, last = self._run_through_power_cut(
+                self.Readiness._cron_billing_run, progress=lambda: len(october.filtered("invoice_id"))
             )
 
+        self.assertEqual(handled["drafted"], 3, "the jobs that committed drafted each period once")
+        self.assertEqual(last["drafted"], 0, "one more run drafts nothing")
         drafts = self.env["account.move"].search([("ps_readiness_id", "in", october.ids)])
         self.assertEqual(
             dict(Counter(drafts.mapped("ps_readiness_id.id"))), dict.fromkeys(october.ids, 1), "one draft per period"
@@ -169,31 +233,30 @@ class TestReadinessCronFaults(CronFaultMixin, BillingControlCase):
             {(draft.id, rule.id): 1 for draft in drafts},
             "one approval request per draft",
         )
+        self._assert_no_duplicate_activity()
 
-    def test_escalation_of_blocked_interrupted_resumes_with_one_activity_per_controller(self):
-        """Batches of periods blocked longer than the company's delay (3 days by default)."""
+    def test_escalation_of_blocked_interrupted_resumes_escalating_each_period_once(self):
+        """Jobs of one period blocked longer than the company's delay (3 days by default)."""
         with freeze_time(self.today):
             self._evaluate(self.orders)
         records = self._readiness()
         self.assertEqual(len(records), 6)
         self.assertEqual(set(records.mapped("state")), {"blocked"})
         escalation_day = self.today + timedelta(days=self.company.ps_escalation_days)
-        controllers = self.env["sale.order"]._ps_get_finance_controllers()
-        self.assertIn(self.controller, controllers)
         with freeze_time(escalation_day):
             others = self.Readiness.search([("state", "=", "blocked"), ("escalated_on", "=", False)]) - records
             others.write({"escalated_on": escalation_day})
 
-            self._run_through_power_cut(
-                lambda limit=200: self.Readiness._escalate_blocked_periods(escalation_day, limit)[0],
-                progress=lambda: len(records.filtered("escalated_on")),
+            handled, last = self._run_through_power_cut(
+                self.Readiness._cron_billing_run, progress=lambda: len(records.filtered("escalated_on"))
             )
 
+        self.assertEqual(handled["escalated"], 6, "the jobs that committed escalated each period once")
+        self.assertEqual(last["escalated"], 0, "one more run escalates nothing")
         self.assertEqual(set(records.mapped("escalated_on")), {escalation_day}, "every blocked period is escalated")
-        activities = self._activity_counts(records, "ps_billing_readiness.mail_activity_type_readiness_escalation")
-        self.assertEqual(dict(activities), {(record.id, user.id): 1 for record in records for user in controllers})
-        for record in records:
-            self.assertEqual(self._message_count(record, "escalated to the finance controllers"), 1)
+        self.assertEqual(set(records.mapped("state")), {"blocked"})
+        # Owners and controllers hear of it in their digest: refreshed in place, never a second one.
+        self._assert_no_duplicate_activity()
 
 
 @tagged("post_install", "-at_install")
@@ -263,7 +326,7 @@ class TestTimesheetCronFaults(CronFaultMixin, TimesheetComplianceCase):
         (self.Compliance.search(domain) - records).write({"state": "compliant"})
 
     def test_compliance_scan_interrupted_resumes_with_one_record_per_employee_and_period(self):
-        """Batches of employees; an employee scanned today is done."""
+        """Jobs of one employee each; an employee scanned today is done."""
         today = date(2026, 11, 5)
         with freeze_time(today):
 
@@ -271,10 +334,8 @@ class TestTimesheetCronFaults(CronFaultMixin, TimesheetComplianceCase):
                 current = self._compliance().filtered(lambda r: r.period_start <= today <= r.period_end)
                 return len(current.filtered(lambda r: r.scanned_on >= datetime(2026, 11, 5)))
 
-            self._run_through_power_cut(
-                self.Compliance._cron_scan_compliance,
-                progress=scanned,
-            )
+            handled, last = self._run_through_power_cut(self.Compliance._cron_scan_compliance, progress=scanned)
+        self.assertEqual((handled["scanned"], last["scanned"]), (3, 0), "each consultant scanned once")
         self.assertEqual(scanned(), 3, "every consultant is scanned")
         periods = Counter((record.employee_id.id, record.period_start) for record in self._compliance())
         expected = {
@@ -287,7 +348,7 @@ class TestTimesheetCronFaults(CronFaultMixin, TimesheetComplianceCase):
         self.assertEqual(current.mapped("missing_hours"), [0.0] * 3)
 
     def test_consultant_reminders_interrupted_resume_with_one_reminder_each(self):
-        """Batches of short consultants before the cutoff; each is reminded once per period."""
+        """Jobs of one short consultant each before the cutoff; each is reminded once per period."""
         today = date(2026, 11, 7)
         with freeze_time(today):
             records = self.Compliance._scan_employees(self.consultants, today)
@@ -295,10 +356,11 @@ class TestTimesheetCronFaults(CronFaultMixin, TimesheetComplianceCase):
             self.assertEqual(set(due.mapped("state")), {"missing"})
             self._leave_only(due, [("state", "=", "missing"), ("cutoff_date", ">=", today), ("user_id", "!=", False)])
 
-            self._run_through_power_cut(
+            handled, last = self._run_through_power_cut(
                 self.Compliance._cron_remind_consultants,
                 progress=lambda: len(self._reminders("consultant")),
             )
+        self.assertEqual((handled["reminded"], last["reminded"]), (3, 0), "each consultant reminded once")
 
         reminders = self._reminders("consultant")
         self.assertEqual(
@@ -312,7 +374,7 @@ class TestTimesheetCronFaults(CronFaultMixin, TimesheetComplianceCase):
             self.assertEqual(len(mails), 1, "one email in the queue")
 
     def test_manager_escalations_interrupted_resume_with_one_escalation_and_activity_each(self):
-        """Batches of managers (a manager's people stay in one batch) after the cutoff."""
+        """Jobs of one manager's late people each (a manager's people stay in one job) after the cutoff."""
         today = date(2026, 11, 10)
         with freeze_time(today):
             records = self.Compliance._scan_employees(self.consultants, today)
@@ -320,10 +382,11 @@ class TestTimesheetCronFaults(CronFaultMixin, TimesheetComplianceCase):
             self.assertEqual(late.employee_id, self.consultants)
             self._leave_only(late, [("state", "=", "late"), ("manager_user_id", "!=", False)])
 
-            self._run_through_power_cut(
+            handled, last = self._run_through_power_cut(
                 self.Compliance._cron_escalate_to_managers,
                 progress=lambda: len(self._reminders("escalation")),
             )
+        self.assertEqual((handled["escalated"], last["escalated"]), (3, 0), "each manager told once")
 
         escalations = self._reminders("escalation")
         self.assertEqual(
@@ -336,7 +399,7 @@ class TestTimesheetCronFaults(CronFaultMixin, TimesheetComplianceCase):
         self.assertEqual(dict(activities), {(r.id, self.managers[r.employee_id].id): 1 for r in late})
 
     def test_approver_reminders_interrupted_resume_with_one_reminder_per_approver_and_period(self):
-        """Batches of approvers; each consultant's time waits for their own manager (the project has none)."""
+        """Jobs of one approver each; each consultant's time waits for their own manager (the project has none)."""
         self.project.user_id = False
         with freeze_time("2026-11-05 17:00:00"):
             for employee, lines in self.lines.items():
@@ -352,10 +415,11 @@ class TestTimesheetCronFaults(CronFaultMixin, TimesheetComplianceCase):
             )
             others.sudo().write({"ps_submitted_on": fields.Datetime.now()})
 
-            self._run_through_power_cut(
+            handled, last = self._run_through_power_cut(
                 self.Reminder._cron_remind_approvers,
                 progress=lambda: len(self._reminders("approval")),
             )
+        self.assertEqual((handled["reminded"], last["reminded"]), (3, 0), "each approver reminded once")
 
         reminders = self._reminders("approval")
         self.assertEqual(
@@ -402,7 +466,7 @@ class TestMilestoneCronFaults(CronFaultMixin, MilestoneBillingCase):
         others.sudo().write(vals)
 
     def test_deemed_acceptance_interrupted_resumes_accepting_each_milestone_once(self):
-        """Batches of milestones past their deemed-acceptance date (10 days after reaching)."""
+        """Jobs of one milestone each past its deemed-acceptance date (10 days after reaching)."""
         self.engagement.ps_deemed_acceptance_days = 10
         self._reach_all()
         today = date(2026, 10, 25)
@@ -411,10 +475,11 @@ class TestMilestoneCronFaults(CronFaultMixin, MilestoneBillingCase):
                 [("ps_acceptance_state", "=", "awaiting"), ("ps_deemed_acceptance_date", "<=", today)],
                 {"ps_awaiting_since": today},
             )
-            self._run_through_power_cut(
+            handled, last = self._run_through_power_cut(
                 self.Milestone._cron_ps_deemed_acceptance,
                 progress=lambda: len(self.milestones.filtered(lambda m: m.ps_acceptance_state == "accepted")),
             )
+        self.assertEqual((handled["accepted"], last["accepted"]), (3, 0), "each milestone accepted once")
 
         self.assertEqual(set(self.milestones.mapped("ps_acceptance_state")), {"accepted"})
         self.assertTrue(all(self.milestones.mapped("ps_deemed_accepted")))
@@ -427,7 +492,7 @@ class TestMilestoneCronFaults(CronFaultMixin, MilestoneBillingCase):
         self.assertAlmostEqual(self.line_milestone.qty_delivered, 1.0)
 
     def test_escalation_of_awaiting_interrupted_resumes_with_one_activity_per_controller(self):
-        """Batches of milestones awaiting acceptance longer than the company's delay (7 days)."""
+        """Jobs of one milestone each awaiting acceptance longer than the company's delay (7 days)."""
         self.company.ps_milestone_escalation_days = 7
         self._reach_all()
         today = date(2026, 10, 19)
@@ -438,10 +503,11 @@ class TestMilestoneCronFaults(CronFaultMixin, MilestoneBillingCase):
                 [("ps_acceptance_state", "=", "awaiting"), ("ps_escalated_on", "=", False)],
                 {"ps_escalated_on": today},
             )
-            self._run_through_power_cut(
+            handled, last = self._run_through_power_cut(
                 self.Milestone._cron_ps_escalate_awaiting,
                 progress=lambda: len(self.milestones.filtered("ps_escalated_on")),
             )
+        self.assertEqual((handled["escalated"], last["escalated"]), (3, 0), "each milestone escalated once")
 
         self.assertEqual(set(self.milestones.mapped("ps_escalated_on")), {today})
         activities = self._activity_counts(
@@ -459,8 +525,7 @@ class TestApprovalCronFaults(CronFaultMixin, ApprovalCase):
     """Three drafts waiting since 10 November for the consultant, who is reminded after 2 days and whose
     manager gets the approval after 5.
 
-    Each run reminds, then escalates, one batch of each and commits them; a full batch triggers the
-    next run.
+    Each job reminds, then escalates, the stalled approvals of its batch, and commits them.
     """
 
     @classmethod
@@ -475,7 +540,8 @@ class TestApprovalCronFaults(CronFaultMixin, ApprovalCase):
         cls.requests = cls.moves.ps_approval_request_ids
 
     def test_reminders_and_escalations_interrupted_resume_once_each(self):
-        """Batches of stalled approvals: each is reminded once and escalated once to the consultant's manager."""
+        """Jobs of one stalled approval each: each is reminded once and escalated once to the consultant's
+        manager."""
         self.assertEqual(len(self.requests), 3)
         self.assertEqual(set(self.requests.mapped("state")), {"pending"})
         Request = self.env["ps.approval.request"]
@@ -484,11 +550,13 @@ class TestApprovalCronFaults(CronFaultMixin, ApprovalCase):
             others = Request.search([("state", "=", "pending")]) - self.requests
             others.write({"reminded_on": now, "escalated_on": now})
 
-            self._run_through_power_cut(
+            handled, last = self._run_through_power_cut(
                 Request._cron_remind_and_escalate,
                 progress=lambda: len(self.requests.filtered("reminded_on"))
                 + len(self.requests.filtered("escalated_on")),
             )
+        self.assertEqual((handled["reminded"], handled["escalated"]), (3, 3), "each approval handled once")
+        self.assertEqual((last["reminded"], last["escalated"]), (0, 0))
 
         self.assertTrue(all(self.requests.mapped("reminded_on")), "every approval is reminded")
         self.assertTrue(all(self.requests.mapped("escalated_on")), "every approval is escalated")

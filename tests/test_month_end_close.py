@@ -21,6 +21,7 @@ from odoo.addons.ps_billing_readiness.tests.common import (
     GROUP_CONSULTANT,
     GROUP_PROJECT_MANAGER,
     BillingControlCase,
+    run_jobs,
 )
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
@@ -157,8 +158,9 @@ class TestMonthEndClose(BillingControlCase):
         return order.order_line.project_id[:1]
 
     def _run_all_crons(self):
+        """Run each scheduled action as the cron thread would, then the jobs it enqueued, as the job runner would."""
         for xmlid in CRON_ORDER:
-            self.env.ref(xmlid).method_direct_trigger()
+            run_jobs(self.env.ref(xmlid).method_direct_trigger)
 
     def _suite_crons(self):
         names = self.env["ir.model.data"].search([("model", "=", "ir.cron"), ("module", "in", SUITE)])
