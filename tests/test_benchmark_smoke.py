@@ -6,6 +6,7 @@ working against the current code of the four addons.
 """
 
 import sys
+from ast import literal_eval
 from pathlib import Path
 
 from odoo.tests import TransactionCase, tagged
@@ -14,7 +15,7 @@ TOOLS = Path(__file__).resolve().parents[1] / "tools"
 if str(TOOLS) not in sys.path:
     sys.path.insert(0, str(TOOLS))
 
-from bc_bench import benchmark, generator  # noqa: E402
+from bc_bench import benchmark, generator, routing  # noqa: E402
 
 BILLING_MODELS = {"time_materials", "fixed_fee", "milestone", "retainer"}
 
@@ -66,35 +67,59 @@ class TestBenchmarkSmoke(TransactionCase):
 
     def test_benchmark_table_has_every_row_with_sane_numbers(self):
         result = benchmark.run(self.env, runs=1)
-        names = [name for name, _value, _target, _met in result.rows()]
+        names = [row[0] for row in result.rows()]
         for prefix in (
-            "Readiness: SQL floor",
             "Readiness: read side",
-            "Readiness: whole evaluation",
-            "Readiness: evaluation again",
-            "Readiness: queries per batch",
-            "Drafting: readiness engine",
-            "Drafting: Odoo's invoicing wizard",
-            "Drafting: engine / Odoo",
-            "Compliance scan",
+            "Readiness: first evaluation",
+            "Readiness: daily re-evaluation",
+            "Readiness: queries per batch, first evaluation",
+            "Readiness: queries per batch, daily re-evaluation",
             "Approval matching per draft",
             "Approval routing per draft",
+            "Approval routing: queries per batch",
+            "Month-end",
+            "Compliance scan",
             "Peak memory",
         ):
             self.assertTrue(any(name.startswith(prefix) for name in names), f"no row {prefix!r} in {names}")
-        for key in ("evaluate_s", "reevaluate_s", "read_ms", "floor_ms", "ours_ms", "odoo_ms", "scan_s", "route_ms"):
+        for key in ("evaluate_s", "daily_s", "read_ms", "scan_s", "monthend_jobs_s", "monthend_direct_s"):
             self.assertGreater(result.median(key), 0, key)
-        for key in (
-            "evaluate_queries",
-            "reevaluate_queries",
-            "read_queries",
-            "ours_queries",
-            "odoo_queries",
-            "scan_queries",
-            "route_queries",
-        ):
+        for size in routing.BATCH_SIZES:
+            for key in (f"match_ms_{size}", f"route_ms_{size}", f"route_queries_{size}", f"match_queries_{size}"):
+                self.assertGreater(result.median(key), 0, key)
+        for key in ("evaluate_queries", "daily_queries", "read_queries", "scan_queries", "monthend_jobs_queries"):
             self.assertGreater(result.median(key), 0, key)
+        # The floor is the minimum of several warm runs, with EXPLAIN ANALYZE's execution time beside it.
+        self.assertGreaterEqual(len(result.samples["floor_ms"].values), benchmark.FLOOR_RUNS)
+        self.assertGreater(result.samples["floor_explain_ms"].min, 0)
+        # The month-end through jobs stored and performed jobs, and did what the direct run did.
+        self.assertGreater(result.median("monthend_job_count"), 1)
+        self.assertNotIn("DIFFERENT", result.notes["month-end outcome"])
         self.assertGreater(benchmark.peak_memory_mb(), 0)
-        self.assertIn("| measurement | median |", result.markdown())
+        table = result.markdown()
+        self.assertIn("| measurement | ours: median (min–max) |", table)
+        # Each row has its six cells: no cell text breaks the table.
+        rows = [line for line in table.splitlines() if line.startswith("| ")]
+        self.assertTrue(all(line.count(" | ") == 5 for line in rows), rows)
         # Every measurement was rolled back: the firm is as generated.
         self.assertFalse(self.env["ps.billing.readiness"].search_count([("sale_order_id", "in", self.orders.ids)]))
+        self.assertFalse(self.env["queue.job"].search_count([("channel", "=", "root.billing")]))
+
+    def test_tier_definitions_match_the_drafts_our_rules_match(self):
+        """OCA's tier definitions made from the rules catch the same drafts as the rules (routing compared fairly)."""
+        drafts = routing.create_drafts(self.env, 60)
+        matches = drafts._get_ps_matching_rules()
+        rules = self.env["ps.approval.rule"].search([])
+        pairs, caught = 0, 0
+        for rule in rules:
+            ours = {move_id for move_id, found in matches.items() if rule in [r for r, _checks in found]}
+            theirs = set(drafts.filtered_domain(routing.rule_domain(rule)).ids)
+            self.assertEqual(theirs, ours, f"{rule.name}: {routing.rule_domain(rule)}")
+            pairs += len(drafts)
+            caught += len(ours)
+        self.assertTrue(0 < caught < pairs, "the drafts are caught by some rules, not all")
+        vals_list = routing.tier_definition_vals(self.env, rules)
+        self.assertEqual(len(vals_list), len(rules))
+        for vals, rule in zip(vals_list, rules, strict=True):
+            self.assertEqual(literal_eval(vals["definition_domain"]), routing.rule_domain(rule))
+            self.assertEqual(vals["sequence"], rule.level)

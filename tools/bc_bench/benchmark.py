@@ -1,32 +1,40 @@
-"""Measure the Billing Control suite on a generated firm, against its targets.
+"""Measure the Billing Control suite on a generated firm, against the performance targets of size M.
 
-Every measurement runs inside a savepoint that is rolled back, so runs are
-repeatable on the same database and the tests can run them in their
-transaction. Time is ``time.perf_counter``, queries are deltas of
-``cr.sql_log_count``, memory is the process's peak resident set.
+Every measurement runs inside a savepoint that is rolled back, so runs are repeatable on the same
+database and the tests can run them in their transaction. Time is ``time.perf_counter``, queries are
+deltas of ``cr.sql_log_count``, memory is the process's peak resident set. Every timing is reported
+as its median with its spread (minimum–maximum over the runs); each target that compares two things
+(read side and SQL floor, our routing and OCA's, jobs and direct, our drafting and Odoo's wizard)
+compares them measured in the same run, one after the other, the order alternating between runs.
 """
 
-import platform
-import resource
-import statistics
 import time
-import uuid
 from collections import defaultdict
-from contextlib import contextmanager
-from datetime import date
+from contextlib import contextmanager, nullcontext
+from datetime import date, timedelta
 
-from odoo import Command, fields
+from odoo import fields
 
+from . import monthend
 from .generator import ANCHOR_PARAM, SIZE_PARAM
+from .measure import Measure, Samples, machine, peak_memory_mb, rolled_back
+from .routing import BATCH_SIZES, create_drafts, install_tier_definitions
 
-# Targets at size M (README, "Performance").
+# Targets at size M (issue #15, "Performance").
 READ_SIDE_FLOOR_RATIO = 10.0
-EVALUATION_SECONDS = 3.0
+FIRST_EVALUATION_SECONDS = 3.0
+DAILY_EVALUATION_SECONDS = 1.5
+MATCHING_MS_PER_DRAFT = 2.0
+ROUTING_OCA_RATIO = 0.5
+JOBS_DIRECT_RATIO = 1.15
 DRAFTING_RATIO = 1.2
-ROUTING_MS_PER_DRAFT = 2.0
-ROUTING_BATCH = 100
 COMPLIANCE_SECONDS = 5.0
 MEMORY_MB = 1024.0
+
+# The SQL floor: warm runs after one discarded, its minimum is the reference; EXPLAIN ANALYZE beside it.
+FLOOR_RUNS = 5
+EXPLAIN_RUNS = 3
+EVALUATION_BATCHES = (50, 200)
 
 FLOOR_QUERY = """
     SELECT l.so_line, l.ps_state, SUM(l.unit_amount),
@@ -40,213 +48,290 @@ FLOOR_QUERY = """
   GROUP BY l.so_line, l.ps_state
 """
 
-
-def machine():
-    """Return a one-line description of this machine: CPU model, cores, RAM."""
-    model = platform.processor() or "unknown CPU"
-    try:
-        with open("/proc/cpuinfo") as handle:
-            model = next(line.split(":", 1)[1].strip() for line in handle if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    try:
-        with open("/proc/meminfo") as handle:
-            kib = int(next(line.split()[1] for line in handle if line.startswith("MemTotal")))
-        ram = f"{kib / 1024 / 1024:.0f} GB RAM"
-    except (OSError, StopIteration):
-        ram = "unknown RAM"
-    import os
-
-    return f"{model}, {os.cpu_count()} cores, {ram}"
+PROFILE_NAMES = (
+    "evaluate",
+    "daily",
+    "read",
+    "draft_ours",
+    "draft_odoo",
+    "scan",
+    "match",
+    "route",
+    "route_oca",
+    "monthend_jobs",
+    "monthend_direct",
+)
+MEASUREMENTS = ("readiness", "drafting", "compliance", "routing", "monthend")
 
 
-def peak_memory_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-
-
-class Measure:
-    """Time and queries of one block: ``with Measure(env) as m: ...`` then ``m.seconds``, ``m.queries``."""
-
-    def __init__(self, env):
-        self.env = env
-        self.seconds = 0.0
-        self.queries = 0
-
-    def __enter__(self):
-        self.env.flush_all()
-        self.env.invalidate_all()
-        self._queries = self.env.cr.sql_log_count
-        self._started = time.perf_counter()
-        return self
-
-    def __exit__(self, *exc):
-        self.env.flush_all()
-        self.seconds = time.perf_counter() - self._started
-        self.queries = self.env.cr.sql_log_count - self._queries
-        return False
-
-
-@contextmanager
-def rolled_back(env):
-    """Run the block in a savepoint rolled back afterwards, with a clean cache."""
-    env.flush_all()
-    name = f"bc_bench_{uuid.uuid4().hex[:12]}"
-    env.cr.execute(f'SAVEPOINT "{name}"')
-    try:
-        yield
-    finally:
-        # Pending writes go to the savepoint before it is rolled back, so the cache holds nothing stale.
-        try:
-            env.flush_all()
-        finally:
-            env.cr.execute(f'ROLLBACK TO SAVEPOINT "{name}"')
-            env.cr.execute(f'RELEASE SAVEPOINT "{name}"')
-            env.invalidate_all(flush=False)
-            env.cr.precommit.clear()
-            env.cr.postcommit.clear()
+def _ratio(numerator, denominator):
+    return numerator / denominator if denominator else float("inf")
 
 
 class Result:
-    """The medians of the runs as rows of a markdown table."""
+    """The samples of every measurement, and the table of targets they make."""
 
-    def __init__(self, env, runs):
-        self.env = env
+    def __init__(self, runs):
         self.runs = runs
-        self.samples = defaultdict(list)
+        self.samples = defaultdict(Samples)
         self.notes = {}
         self.context = {}
 
     def add(self, key, value):
-        self.samples[key].append(value)
+        self.samples[key].add(value)
+
+    def has(self, key):
+        return bool(self.samples.get(key))
 
     def median(self, key, default=None):
-        values = self.samples.get(key)
-        return statistics.median(values) if values else default
+        samples = self.samples.get(key)
+        return samples.median if samples else default
+
+    def text(self, key, fmt="{:.0f}", unit=""):
+        return self.samples[key].text(fmt, unit)
+
+    def pair_ratios(self, numerator, denominator):
+        """Return the ratios of two measurements taken in the same runs, run by run (their spread)."""
+        return Samples(
+            _ratio(a, b) for a, b in zip(self.samples[numerator].values, self.samples[denominator].values, strict=False)
+        )
+
+    # ------------------------------------------------------------
+    # Rows: (measurement, ours, reference, ratio, target, met); met is True, False or None (no target)
+    # ------------------------------------------------------------
 
     def rows(self):
-        """Return (measurement, median, target, met) rows; met is True, False or None (no target)."""
-        m = self.median
         rows = []
-        if "floor_ms" in self.samples:
-            ratio = m("read_ms") / max(m("floor_ms"), 0.001)
-            rows += [
-                ("Readiness: SQL floor (one aggregate, same rows)", f"{m('floor_ms'):.1f} ms", "reference", None),
-                (
-                    "Readiness: read side (deliverable + every check)",
-                    f"{m('read_ms'):.0f} ms, {m('read_queries'):.0f} queries, {ratio:.1f}× floor",
-                    f"≤ {READ_SIDE_FLOOR_RATIO:.0f}× floor",
-                    ratio <= READ_SIDE_FLOOR_RATIO,
-                ),
-                (
-                    f"Readiness: whole evaluation ({self.context['orders']} engagements, "
-                    f"{self.context['readiness']} periods, first time: records, findings, notes, activities)",
-                    f"{m('evaluate_s'):.2f} s, {m('evaluate_queries'):.0f} queries",
-                    f"< {EVALUATION_SECONDS:.0f} s",
-                    m("evaluate_s") < EVALUATION_SECONDS,
-                ),
-                (
-                    "Readiness: evaluation again, same day (records exist, nothing newly blocked)",
-                    f"{m('reevaluate_s'):.2f} s, {m('reevaluate_queries'):.0f} queries",
-                    "",
-                    None,
-                ),
-                (
-                    "Readiness: queries per batch (%s)" % " / ".join(f"{n} orders" for n in self.context["batches"]),
-                    " / ".join(f"{m(f'batch_queries_{n}'):.0f}" for n in self.context["batches"]),
-                    "constant",
-                    len({m(f"batch_queries_{n}") for n in self.context["batches"]}) == 1,
-                ),
-            ]
-        if "ours_ms" in self.samples:
-            count = self.context["drafted"]
-            ratio = m("ours_ms") / max(m("odoo_ms"), 0.001)
-            rows += [
-                (
-                    f"Drafting: readiness engine ({count} ready engagements)",
-                    f"{m('ours_ms'):.0f} ms, {m('ours_ms') / max(count, 1):.0f} ms and "
-                    f"{m('ours_queries') / max(count, 1):.0f} queries per order",
-                    "",
-                    None,
-                ),
-                (
-                    "Drafting: Odoo's invoicing wizard, same orders",
-                    f"{m('odoo_ms'):.0f} ms, {m('odoo_ms') / max(count, 1):.0f} ms and "
-                    f"{m('odoo_queries') / max(count, 1):.0f} queries per order",
-                    "",
-                    None,
-                ),
-                ("Drafting: engine / Odoo", f"{ratio:.2f}×", f"≤ {DRAFTING_RATIO}×", ratio <= DRAFTING_RATIO),
-            ]
-        if "scan_s" in self.samples:
+        for part in (self._readiness_rows, self._routing_rows, self._monthend_rows, self._drafting_rows):
+            rows += part()
+        if self.has("scan_s"):
             rows += [
                 (
                     f"Compliance scan ({self.context['employees']} employees, first scan of the periods)",
-                    f"{m('scan_s'):.2f} s, {m('scan_queries'):.0f} queries",
+                    f"{self.text('scan_s', '{:.2f}', 's')}, {self.samples['scan_queries'].counts()} queries",
+                    "",
+                    "",
                     f"< {COMPLIANCE_SECONDS:.0f} s",
-                    m("scan_s") < COMPLIANCE_SECONDS,
+                    self.median("scan_s") < COMPLIANCE_SECONDS,
                 ),
                 (
                     "Compliance rescan (records exist)",
-                    f"{m('rescan_s'):.2f} s, {m('rescan_queries'):.0f} queries",
+                    f"{self.text('rescan_s', '{:.2f}', 's')}, {self.samples['rescan_queries'].counts()} queries",
+                    "",
+                    "",
                     "",
                     None,
                 ),
             ]
-        if "route_ms" in self.samples:
-            batch = self.context["routing_batch"]
-            queries = sorted(set(self.samples["route_queries"]))
-            match_queries = sorted(set(self.samples["match_queries"]))
-            rows += [
-                (
-                    f"Approval matching per draft ({self.context['rules']} rules, batches of {batch})",
-                    f"{m('match_ms'):.2f} ms, {'–'.join(map(str, match_queries))} queries per batch",
-                    "",
-                    None,
-                ),
-                (
-                    f"Approval routing per draft ({self.context['rules']} rules, batches of {batch})",
-                    f"{m('route_ms'):.2f} ms, {'–'.join(map(str, queries))} queries per batch",
-                    f"≤ {ROUTING_MS_PER_DRAFT:.0f} ms, constant queries",
-                    m("route_ms") <= ROUTING_MS_PER_DRAFT and len(queries) == 1,
-                ),
-            ]
-        memory = peak_memory_mb()
-        rows.append(("Peak memory of the process", f"{memory:.0f} MB", f"< {MEMORY_MB:.0f} MB", memory < MEMORY_MB))
+        memory = self.context.get("peak_mb") or peak_memory_mb()
+        rows.append(
+            ("Peak memory of the process", f"{memory:.0f} MB", "", "", f"< {MEMORY_MB:.0f} MB", memory < MEMORY_MB)
+        )
         return rows
+
+    def _readiness_rows(self):
+        if not self.has("read_ms"):
+            return []
+        m, ctx = self.median, self.context
+        floor = self.samples["floor_ms"]
+        ratio = _ratio(m("read_ms"), floor.min)
+        rows = [
+            (
+                "Readiness: read side (deliverable + every check) against the SQL floor (one aggregate over the "
+                f"same rows: minimum of {len(floor.values)} warm runs)",
+                f"{self.text('read_ms', unit='ms')}, {self.samples['read_queries'].counts()} queries",
+                f"floor {floor.min:.1f} ms (warm runs {floor.spread('{:.1f}')} ms; EXPLAIN ANALYZE execution "
+                f"{self.samples['floor_explain_ms'].min:.1f} ms)",
+                f"{ratio:.1f}× (best run {_ratio(self.samples['read_ms'].min, floor.min):.1f}×)",
+                f"≤ {READ_SIDE_FLOOR_RATIO:.0f}× floor",
+                ratio <= READ_SIDE_FLOOR_RATIO,
+            ),
+            (
+                f"Readiness: first evaluation of the period ({ctx['orders']} engagements, {ctx['readiness']} "
+                "periods: records, findings and digests)",
+                f"{self.text('evaluate_s', '{:.2f}', 's')}, {self.samples['evaluate_queries'].counts()} queries "
+                f"(digests {self.text('evaluate_digest_s', '{:.2f}', 's')})",
+                "",
+                "",
+                f"≤ {FIRST_EVALUATION_SECONDS:.0f} s",
+                m("evaluate_s") <= FIRST_EVALUATION_SECONDS,
+            ),
+            (
+                "Readiness: daily re-evaluation (the next day: records exist; digests refreshed)",
+                f"{self.text('daily_s', '{:.2f}', 's')}, {self.samples['daily_queries'].counts()} queries "
+                f"(digests {self.text('daily_digest_s', '{:.2f}', 's')})",
+                "",
+                "",
+                f"≤ {DAILY_EVALUATION_SECONDS} s",
+                m("daily_s") <= DAILY_EVALUATION_SECONDS,
+            ),
+        ]
+        sizes = ctx.get("batches") or []
+        for key, label in (("first", "first evaluation"), ("daily", "daily re-evaluation")):
+            counts = [m(f"batch_{key}_{size}") for size in sizes]
+            if counts:
+                rows.append(
+                    (
+                        f"Readiness: queries per batch, {label} ({' / '.join(f'{n} engagements' for n in sizes)})",
+                        " / ".join(f"{count:.0f}" for count in counts),
+                        "",
+                        "",
+                        "constant",
+                        len(set(counts)) == 1,
+                    )
+                )
+        return rows
+
+    def _routing_rows(self):
+        sizes = self.context.get("routing_batches")
+        if not sizes:
+            return []
+        m, rules = self.median, self.context["rules"]
+        large, small = max(sizes), min(sizes)
+        oca = self.has(f"oca_ms_{large}")
+        rows = [
+            (
+                f"Approval matching per draft ({rules} rules; batches of {small} / {large})",
+                f"{self.text(f'match_ms_{small}', '{:.2f}', 'ms')} / {self.text(f'match_ms_{large}', '{:.2f}', 'ms')}",
+                "",
+                "",
+                f"≤ {MATCHING_MS_PER_DRAFT:.0f} ms",
+                m(f"match_ms_{large}") <= MATCHING_MS_PER_DRAFT,
+            )
+        ]
+        ours = f"{self.text(f'route_ms_{large}', '{:.2f}', 'ms')}"
+        if oca:
+            ratio = _ratio(m(f"route_ms_{large}"), m(f"oca_ms_{large}"))
+            per_run = self.pair_ratios(f"route_ms_{large}", f"oca_ms_{large}")
+            rows.append(
+                (
+                    f"Approval routing per draft ({rules} rules, batches of {large}: requests, activities, notes) "
+                    f"against OCA's tier validation (request_validation(), {rules} tier definitions, same drafts)",
+                    ours,
+                    f"OCA {self.text(f'oca_ms_{large}', '{:.2f}', 'ms')}",
+                    f"{ratio:.2f}× (per run {per_run.spread('{:.2f}')})",
+                    f"≤ {ROUTING_OCA_RATIO}× OCA",
+                    ratio <= ROUTING_OCA_RATIO,
+                )
+            )
+        else:
+            rows.append(
+                (
+                    f"Approval routing per draft ({rules} rules, batches of {large})",
+                    ours,
+                    "OCA not measured (bin/benchmark installs it in its own database; see --no-oca)",
+                    "",
+                    f"≤ {ROUTING_OCA_RATIO}× OCA",
+                    None,
+                )
+            )
+        ours_counts = [m(f"route_queries_{size}") for size in sizes]
+        match_counts = [m(f"match_queries_{size}") for size in sizes]
+        oca_counts = [m(f"oca_queries_{size}") for size in sizes] if oca else []
+        rows.append(
+            (
+                f"Approval routing: queries per batch ({' / '.join(f'{n} drafts' for n in sizes)})",
+                " / ".join(f"{c:.0f}" for c in ours_counts)
+                + f" (matching {' / '.join(f'{c:.0f}' for c in match_counts)})",
+                ("OCA " + " / ".join(f"{c:.0f}" for c in oca_counts)) if oca else "",
+                "",
+                "constant",
+                len(set(ours_counts)) == 1 and len(set(match_counts)) == 1,
+            )
+        )
+        return rows
+
+    def _monthend_rows(self):
+        if not self.has("monthend_jobs_s"):
+            return []
+        m = self.median
+        ratio = _ratio(m("monthend_jobs_s"), m("monthend_direct_s"))
+        per_run = self.pair_ratios("monthend_jobs_s", "monthend_direct_s")
+        return [
+            (
+                f"Month-end (billing run of {self.context['month_end_day']}, the day after the cutoff: evaluate, "
+                "draft, escalate, digest) through "
+                f"queue_job jobs ({self.samples['monthend_job_count'].counts()} jobs performed in-process) "
+                "against the same work run directly",
+                f"{self.text('monthend_jobs_s', '{:.2f}', 's')}, {self.samples['monthend_jobs_queries'].counts()} "
+                "queries",
+                f"direct {self.text('monthend_direct_s', '{:.2f}', 's')}, "
+                f"{self.samples['monthend_direct_queries'].counts()} queries",
+                f"{ratio:.3f}× (per run {per_run.spread('{:.3f}')})",
+                f"≤ {JOBS_DIRECT_RATIO}× direct",
+                ratio <= JOBS_DIRECT_RATIO,
+            )
+        ]
+
+    def _drafting_rows(self):
+        if not self.has("ours_ms"):
+            return []
+        m, count = self.median, max(self.context["drafted"], 1)
+        ratio = _ratio(m("ours_ms"), m("odoo_ms"))
+        per_run = self.pair_ratios("ours_ms", "odoo_ms")
+        return [
+            (
+                f"Drafting: readiness engine against Odoo's invoicing wizard ({self.context['drafted']} ready "
+                "engagements, the same orders)",
+                f"{m('ours_ms') / count:.0f} ms per order ({self.text('ours_ms', unit='ms')} in all), "
+                f"{m('ours_queries') / count:.0f} queries per order",
+                f"Odoo {m('odoo_ms') / count:.0f} ms per order ({self.text('odoo_ms', unit='ms')} in all), "
+                f"{m('odoo_queries') / count:.0f} queries per order",
+                f"{ratio:.2f}× (per run {per_run.spread('{:.2f}')})",
+                f"≤ {DRAFTING_RATIO}× Odoo",
+                ratio <= DRAFTING_RATIO,
+            )
+        ]
 
     def markdown(self):
         ctx = self.context
         lines = [
             f"Size {ctx.get('size', '?')}: {ctx.get('orders', '?')} engagements, {ctx.get('employees', '?')} "
-            f"employees, {ctx.get('lines', '?')} timesheet lines, {ctx.get('rules', '?')} approval rules; "
-            f"median of {self.runs} run(s), {fields.Date.to_string(date.today())}, {machine()}.",
+            f"employees, {ctx.get('lines', '?')} timesheet lines, {ctx.get('rules', '?')} approval rules; firm's "
+            f"day {ctx.get('day', '?')}; {self.runs} run(s): median (minimum–maximum); "
+            f"{fields.Date.to_string(date.today())}, {machine()}.",
             "",
-            "| measurement | median | target (size M) | met |",
-            "| --- | --- | --- | --- |",
+            "| measurement | ours: median (min–max) | compared with, same run | ratio | target (size M) | met |",
+            "| --- | --- | --- | --- | --- | --- |",
         ]
-        for name, value, target, met in self.rows():
-            lines.append(f"| {name} | {value} | {target} | {'' if met is None else ('yes' if met else 'NO')} |")
-        if self.notes:
+        for name, ours, reference, ratio, target, met in self.rows():
+            verdict = "" if met is None else ("yes" if met else "**NO**")
+            lines.append(f"| {name} | {ours} | {reference} | {ratio} | {target} | {verdict} |")
+        notes = dict(self.notes)
+        for key, label in (("requests", "ours: approval requests"), ("reviews", "OCA: tier reviews")):
+            if ctx.get(key):
+                notes[f"routing, {label} created"] = ", ".join(
+                    f"{count} for {size} drafts" for size, count in sorted(ctx[key].items())
+                )
+        if notes:
             lines.append("")
-            lines += [f"- {key}: {value}" for key, value in self.notes.items()]
+            lines += [f"- {key}: {value}" for key, value in notes.items()]
         return "\n".join(lines)
 
 
 class Benchmark:
-    def __init__(self, env, runs=5, log=None, profile=None):
+    def __init__(self, env, runs=5, log=None, profile=None, oca_env=None, oca_env_factory=None):
         self.env = env
+        self.oca_env = oca_env
+        self.oca_env_factory = oca_env_factory
         self.runs = runs
         self.log = log or (lambda message: None)
         self.profile = profile
-        self.result = Result(env, runs)
+        self.result = Result(runs)
         params = env["ir.config_parameter"].sudo()
         anchor = params.get_param(ANCHOR_PARAM)
         self.day = fields.Date.to_date(anchor) if anchor else fields.Date.context_today(env["res.users"])
+        # The month-end: the first day the previous month's periods are due (the day after the cutoff).
+        cutoff_day = env.company.ps_billing_cutoff_day
+        self.month_end_day = self.day
+        if self.day.day <= cutoff_day:
+            self.month_end_day = self.day.replace(day=cutoff_day) + timedelta(days=1)
         self.orders = env["sale.order"].search([("state", "=", "sale"), ("ps_has_services", "=", True)], order="id")
         self.employees = env["hr.employee"].search(env["ps.timesheet.compliance"]._get_scan_employee_domain())
-        ctx = self.result.context
-        ctx.update(
+        self.result.context.update(
             size=params.get_param(SIZE_PARAM) or "?",
+            day=fields.Date.to_string(self.day),
+            month_end_day=fields.Date.to_string(self.month_end_day),
             orders=len(self.orders),
             employees=len(self.employees),
             lines=env["account.analytic.line"].search_count([("project_id", "!=", False)]),
@@ -280,53 +365,83 @@ class Benchmark:
     # Readiness
     # ------------------------------------------------------------
 
-    def _read_side(self, records):
-        """Every aggregate the checks need, as ``_evaluate`` runs them, without writing; return per-check seconds."""
-        timings = {}
-        records._ps_run_checks(self.day, timings)
-        return timings
+    def _evaluate(self, orders, day, digest_key=None):
+        """The evaluation of the billing run: records, findings, then every digest; add the digests' seconds."""
+        Readiness = self.env["ps.billing.readiness"]
+        records = Readiness._evaluate_orders(orders, day)
+        self.env.flush_all()
+        started = time.perf_counter()
+        Readiness._ps_refresh_digests()
+        self.env.flush_all()
+        if digest_key:
+            self.result.add(digest_key, time.perf_counter() - started)
+        return records
 
     def _floor(self, records):
-        self.env.cr.execute(FLOOR_QUERY, (records.sale_order_id.ids, max(records.mapped("period_end"))))
-        return self.env.cr.fetchall()
+        """Time the SQL floor: one discarded run, then ``FLOOR_RUNS`` warm ones and EXPLAIN ANALYZE's execution."""
+        cr, result = self.env.cr, self.result
+        params = (records.sale_order_id.ids, max(records.mapped("period_end")))
+        cr.execute(FLOOR_QUERY, params)
+        cr.fetchall()
+        for _index in range(FLOOR_RUNS):
+            started = time.perf_counter()
+            cr.execute(FLOOR_QUERY, params)
+            cr.fetchall()
+            result.add("floor_ms", (time.perf_counter() - started) * 1000)
+        for _index in range(EXPLAIN_RUNS):
+            cr.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + FLOOR_QUERY, params)
+            plan = cr.fetchone()[0]
+            plan = plan[0] if isinstance(plan, list) else plan
+            result.add("floor_explain_ms", plan["Execution Time"])
 
-    def measure_readiness(self):
+    def measure_readiness(self, run):
         env, result = self.env, self.result
-        Readiness = env["ps.billing.readiness"]
+        next_day = self.day + timedelta(days=1)
         with rolled_back(env):
-            with self._profiled("evaluate"), Measure(env) as whole:
-                records = Readiness._evaluate_orders(self.orders, self.day)
-            result.add("evaluate_s", whole.seconds)
-            result.add("evaluate_queries", whole.queries)
+            with self._profiled("evaluate"), Measure(env) as first:
+                records = self._evaluate(self.orders, self.day, "evaluate_digest_s")
+            result.add("evaluate_s", first.seconds)
+            result.add("evaluate_queries", first.queries)
             result.context["readiness"] = len(records)
             states = defaultdict(int)
             for record in records:
                 states[record.state] += 1
-            result.notes["readiness states"] = ", ".join(f"{n} {s}" for s, n in sorted(states.items()))
-            # The daily run after the first: the records exist and nothing is newly blocked.
-            with Measure(env) as again:
-                Readiness._evaluate_orders(self.orders, self.day)
-            result.add("reevaluate_s", again.seconds)
-            result.add("reevaluate_queries", again.queries)
+            result.notes["readiness states after the first evaluation"] = ", ".join(
+                f"{n} {s}" for s, n in sorted(states.items())
+            )
+            # The run of the next day: every engagement evaluated again, its records exist.
+            with self._profiled("daily"), Measure(env) as daily:
+                self._evaluate(self.orders, next_day, "daily_digest_s")
+            result.add("daily_s", daily.seconds)
+            result.add("daily_queries", daily.queries)
             with self._profiled("read"), Measure(env) as read:
-                per_check = self._read_side(records)
-            result.add("read_ms", read.seconds * 1000)
+                per_check = {}
+                records._ps_run_checks(self.day, per_check)
+            result.add("read_ms", read.ms)
             result.add("read_queries", read.queries)
             for code, seconds in per_check.items():
                 result.add(f"check_{code}", seconds * 1000)
-            with Measure(env) as floor:
-                self._floor(records)
-            result.add("floor_ms", floor.seconds * 1000)
-        sizes = sorted({max(1, min(50, len(self.orders) // 4)), min(200, len(self.orders))})
+            self._floor(records)
+        if run == 0:
+            self._measure_evaluation_batches(next_day)
+        result.notes["read side by check, median ms"] = ", ".join(
+            f"{key[6:]} {result.median(key):.0f}" for key in result.samples if key.startswith("check_")
+        )
+
+    def _measure_evaluation_batches(self, next_day):
+        """Count the queries of the first and the daily evaluation of the first engagements, at two batch sizes."""
+        env, result = self.env, self.result
+        small, large = EVALUATION_BATCHES
+        sizes = sorted({max(1, min(small, len(self.orders) // 4)), min(large, len(self.orders))})
         result.context["batches"] = sizes
         for size in sizes:
             with rolled_back(env):
-                with Measure(env) as batch:
-                    Readiness._evaluate_orders(self.orders[:size], self.day)
-                result.add(f"batch_queries_{size}", batch.queries)
-        result.notes["read side by check (ms)"] = ", ".join(
-            f"{key[6:]} {result.median(key):.0f}" for key in result.samples if key.startswith("check_")
-        )
+                with Measure(env) as first:
+                    self._evaluate(self.orders[:size], self.day)
+                with Measure(env) as daily:
+                    self._evaluate(self.orders[:size], next_day)
+            result.add(f"batch_first_{size}", first.queries)
+            result.add(f"batch_daily_{size}", daily.queries)
 
     # ------------------------------------------------------------
     # Drafting
@@ -342,7 +457,8 @@ class Benchmark:
         return ready - ready._get_held_by_earlier()
 
     def _draft_with_engine(self, ready):
-        return ready._create_invoice_drafts()
+        # As the drafting job drafts: the routing of its drafts is the next job (measured under routing).
+        return ready._create_invoice_drafts(in_job=True)
 
     def _draft_with_wizard(self, ready):
         env = self.env
@@ -382,7 +498,7 @@ class Benchmark:
                 with rolled_back(env):
                     with self._profiled(f"draft_{key}"), Measure(env) as drafting:
                         moves = func(ready)
-                    result.add(f"{key}_ms", drafting.seconds * 1000)
+                    result.add(f"{key}_ms", drafting.ms)
                     result.add(f"{key}_queries", drafting.queries)
                     result.notes[f"drafts ({key})"] = (
                         f"{len(moves)} invoices, {sum(len(move.invoice_line_ids) for move in moves)} lines"
@@ -410,77 +526,131 @@ class Benchmark:
             result.notes["compliance states"] = ", ".join(f"{n} {s}" for s, n in sorted(states.items()))
 
     # ------------------------------------------------------------
-    # Approval routing
+    # Month-end: jobs against direct
     # ------------------------------------------------------------
 
-    def _create_drafts(self, count):
-        """Create ``count`` customer drafts billing engagement lines, as the routing's input."""
+    def _month_end(self, direct):
         env = self.env
-        lines = self.orders.order_line.filtered(lambda line: line.product_id and not line.display_type)
-        vals_list = []
-        for index in range(count):
-            line = lines[index % len(lines)]
-            vals_list.append(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": line.order_id.partner_invoice_id.id,
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "product_id": line.product_id.id,
-                                "quantity": 1.0 + index % 40,
-                                "price_unit": line.price_unit,
-                                "discount": 10.0 if index % 9 == 0 else 0.0,
-                                "sale_line_ids": [Command.set(line.ids)],
-                            }
-                        )
-                    ],
-                }
-            )
-        return env["account.move"].create(vals_list)
+        first_move = monthend.last_move_id(env)
+        if direct:
+            with self._profiled("monthend_direct"), Measure(env) as run:
+                monthend.dispatch(env, self.month_end_day, direct=True)
+            jobs = None
+        else:
+            after = monthend.last_job_id(env)
+            with self._profiled("monthend_jobs"), Measure(env) as run:
+                monthend.dispatch(env, self.month_end_day)
+                jobs = monthend.perform_stored_jobs(env, after)
+        return run, jobs, monthend.outcome(env, self.orders, first_move)
+
+    def measure_monthend(self, run):
+        result = self.result
+        outcomes = {}
+        sides = [False, True] if run % 2 == 0 else [True, False]
+        for direct in sides:
+            key = "direct" if direct else "jobs"
+            with rolled_back(self.env):
+                measure, jobs, outcomes[key] = self._month_end(direct)
+            result.add(f"monthend_{key}_s", measure.seconds)
+            result.add(f"monthend_{key}_queries", measure.queries)
+            if jobs is not None:
+                result.add("monthend_job_count", len(jobs))
+                steps = defaultdict(int)
+                for job in jobs:
+                    steps[job.method_name] += 1
+                result.notes["month-end jobs performed"] = ", ".join(f"{n} {name}" for name, n in steps.items())
+        same = outcomes["jobs"] == outcomes["direct"]
+        result.notes["month-end outcome"] = (
+            outcomes["jobs"] if same else f"DIFFERENT: jobs {outcomes['jobs']} / direct {outcomes['direct']}"
+        )
+
+    # ------------------------------------------------------------
+    # Approval routing: ours against OCA's tier validation
+    # ------------------------------------------------------------
+
+    def _route_ours(self, batch, size):
+        env, result = self.env, self.result
+        with rolled_back(env):
+            with self._profiled("match"), Measure(env) as matching:
+                batch._get_ps_matching_rules()
+        with rolled_back(env):
+            with self._profiled("route"), Measure(env) as routing:
+                batch._ps_route_approval()
+            requests = env["ps.approval.request"].search_count([("move_id", "in", batch.ids)])
+        result.add(f"match_ms_{size}", matching.ms / size)
+        result.add(f"match_queries_{size}", matching.queries)
+        result.add(f"route_ms_{size}", routing.ms / size)
+        result.add(f"route_queries_{size}", routing.queries)
+        result.context.setdefault("requests", {})[size] = requests
+
+    def _route_oca(self, batch, size):
+        env, result = self.oca_env, self.result
+        with rolled_back(env):
+            with self._profiled("route_oca"), Measure(env) as routing:
+                reviews = batch.request_validation()
+        result.add(f"oca_ms_{size}", routing.ms / size)
+        result.add(f"oca_queries_{size}", routing.queries)
+        result.context.setdefault("reviews", {})[size] = len(reviews)
 
     def measure_routing(self):
-        env, result = self.env, self.result
-        count = ROUTING_BATCH * max(1, min(10, len(self.orders) // 100)) if len(self.orders) >= 100 else 20
-        batch_size = min(ROUTING_BATCH, count)
-        result.context["routing_batch"] = batch_size
-        with rolled_back(env):
-            drafts = self._create_drafts(count)
-            for _run in range(self.runs):
-                for start in range(0, count, batch_size):
-                    batch = drafts[start : start + batch_size]
-                    with rolled_back(env):
-                        with Measure(env) as matching:
-                            batch._get_ps_matching_rules()
-                        with self._profiled("route"), Measure(env) as routing:
-                            batch._ps_route_approval()
-                    result.add("match_ms", matching.seconds * 1000 / len(batch))
-                    result.add("match_queries", matching.queries)
-                    result.add("route_ms", routing.seconds * 1000 / len(batch))
-                    result.add("route_queries", routing.queries)
+        env, oca_env, result = self.env, self.oca_env, self.result
+        sizes = list(BATCH_SIZES)
+        result.context["routing_batches"] = sizes
+        with rolled_back(env), rolled_back(oca_env) if oca_env else nullcontext():
+            drafts = create_drafts(env, sum(sizes))
+            oca_drafts = None
+            if oca_env:
+                definitions = install_tier_definitions(oca_env)
+                oca_drafts = create_drafts(oca_env, sum(sizes))
+                result.notes["OCA tier definitions"] = (
+                    f"{len(definitions)} on account.move, one per approval rule (its conditions as a domain)"
+                )
+                result.notes["drafts routed (ours / OCA)"] = (
+                    f"{len(drafts)} / {len(oca_drafts)}, untaxed {sum(drafts.mapped('amount_untaxed')):,.2f} / "
+                    f"{sum(oca_drafts.mapped('amount_untaxed')):,.2f}"
+                )
+            for run in range(self.runs):
+                start = 0
+                for size in sizes:
+                    sides = [lambda s=start, n=size: self._route_ours(drafts[s : s + n], n)]
+                    if oca_drafts is not None:
+                        sides.append(lambda s=start, n=size: self._route_oca(oca_drafts[s : s + n], n))
+                    for side in sides if run % 2 == 0 else reversed(sides):
+                        side()
+                    start += size
 
     # ------------------------------------------------------------
     # Driver
     # ------------------------------------------------------------
 
     def run(self, only=None):
-        wanted = only or {"readiness", "drafting", "compliance", "routing"}
+        wanted = set(only or MEASUREMENTS)
         for run in range(self.runs):
             started = time.perf_counter()
             if "readiness" in wanted:
-                self.measure_readiness()
+                self.measure_readiness(run)
             if "drafting" in wanted:
                 self.measure_drafting(run)
             if "compliance" in wanted:
                 self.measure_compliance()
+            if "monthend" in wanted:
+                self.measure_monthend(run)
             self.log(f"run {run + 1}/{self.runs} done in {time.perf_counter() - started:.1f} s")
+        # Before OCA's registry is loaded (routing), the process holds only the suite's.
+        self.result.context["peak_mb"] = peak_memory_mb()
         if "routing" in wanted:
             started = time.perf_counter()
+            if self.oca_env is None and self.oca_env_factory:
+                self.oca_env = self.oca_env_factory()
             self.measure_routing()
             self.log(f"routing runs done in {time.perf_counter() - started:.1f} s")
+        self.result.notes["peak memory at the end (both registries loaded)"] = f"{peak_memory_mb():.0f} MB"
         return self.result
 
 
-def run(env, runs=5, log=None, only=None, profile=None):
-    """Run the benchmark on the firm in ``env`` (rolled back) and return its ``Result``."""
-    return Benchmark(env, runs=runs, log=log, profile=profile).run(only=only)
+def run(env, runs=5, log=None, only=None, profile=None, oca_env=None, oca_env_factory=None):
+    """Run the benchmark on the firm in ``env`` (rolled back) and return its ``Result``; OCA's routing is
+    measured in ``oca_env`` (or the environment ``oca_env_factory()`` returns, opened after the other
+    measurements so that the peak memory is the suite's alone)."""
+    benchmark = Benchmark(env, runs=runs, log=log, profile=profile, oca_env=oca_env, oca_env_factory=oca_env_factory)
+    return benchmark.run(only=only)
