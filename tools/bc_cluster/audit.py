@@ -8,6 +8,10 @@ from odoo import SUPERUSER_ID, api
 from .monthend import BILLING_CHANNEL, EVALUATE, OPEN_STATES, STEP
 from .nodes import read_runjob_requests
 
+# queue_job counts each run of a job in ``retry`` (1 for a job run once), and the runner adds one when
+# it requeues a job it found dead: a dead job run again to its end has 2.
+REQUEUED_RETRY = 2
+
 
 @dataclass
 class Audit:
@@ -212,7 +216,7 @@ def _audit_nodes(result, monthend, jobs, nginx_log):
     for dead in monthend.in_flight:
         job = by_uuid.get(dead.uuid)
         result.expect(
-            job is not None and (job.retry > 0 or dead.uuid in requeue_logged),
+            job is not None and (job.retry >= REQUEUED_RETRY or dead.uuid in requeue_logged),
             f"job {dead.uuid} ({dead.name}) in flight on the killed node was not requeued "
             "(no retry, no 'Re-queued dead job' line)",
         )
@@ -233,7 +237,9 @@ def _audit_nodes(result, monthend, jobs, nginx_log):
         requests=len(requests),
         cut=len(cut),
         errors=len(errors),
-        requeued=sum(1 for dead in monthend.in_flight if by_uuid.get(dead.uuid) and by_uuid[dead.uuid].retry > 0),
+        requeued=sum(
+            1 for dead in monthend.in_flight if by_uuid.get(dead.uuid) and by_uuid[dead.uuid].retry >= REQUEUED_RETRY
+        ),
         requeue_logged=len(requeue_logged),
         dependents_retry_bug=sum(node.log_count("in _enqueue_dependent_jobs") for node in survivors),
     )
@@ -288,7 +294,8 @@ def _report(result, monthend, jobs):
         f"  kill         node {killed.name} (SIGKILL to {monthend.killed_processes} processes) "
         f"{t.since(t.killed):.1f} s after the run was enqueued, {len(monthend.in_flight)} job(s) in flight, "
         f"{t.marks.get('evaluations done before the kill', 0)} evaluation job(s) done",
-        f"  requeued     {n['requeued']} job(s) (retry 1), {n['requeue_logged']} 'Re-queued dead job' line(s); "
+        f"  requeued     {n['requeued']} job(s) (retry 2: found dead, run again), "
+        f"{n['requeue_logged']} 'Re-queued dead job' line(s); "
         f"requeued {t.requeued - t.killed:.1f} s after the kill, run by node {survivor.name}"
         if t.requeued
         else f"  requeued     {n['requeued']} job(s)",

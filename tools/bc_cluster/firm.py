@@ -33,7 +33,10 @@ def add_ready_engagements(env, day, count):
             "service_type": "timesheet",
         }
     )
-    partner = env["res.partner"].create({"name": f"{NAME} client", "is_company": True})
+    # A client each: the firm's own engagements already show what clients with several engagements do.
+    partners = env["res.partner"].create(
+        [{"name": f"{NAME} client {index}", "is_company": True} for index in range(1, count + 1)]
+    )
     employee = env["hr.employee"].create({"name": f"{NAME} consultant"})
     orders = env["sale.order"].create(
         [
@@ -41,7 +44,7 @@ def add_ready_engagements(env, day, count):
                 "partner_id": partner.id,
                 "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 100})],
             }
-            for _index in range(count)
+            for partner in partners
         ]
     )
     orders.action_confirm()

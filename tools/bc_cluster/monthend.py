@@ -1,12 +1,13 @@
 """The month-end run on the cluster, from its enqueueing to its last job, with one node killed in the middle.
 
 To kill a node while it runs evaluation jobs, whatever the speed of the machine, the check holds a
-row lock (the *gate*) on the last engagements of the evaluation, in a transaction of its own: their
-jobs start on whichever node nginx gives them to and wait there, in flight, while the other
-evaluation jobs finish. The check then SIGKILLs the whole process group of a node that has such
-jobs (the one whose runner dispatches, when it has some), and opens the gate: the killed node's
-transactions roll back, the surviving runner (after winning the advisory lock, if the dead node held
-it) requeues the dead jobs, and the other node runs them and the rest of the month-end.
+row lock (the *gate*), in a transaction of its own, on the engagements of the last evaluation batches
+(up to the channel's capacity) as soon as the evaluate step has enqueued them: their jobs start on
+whichever node nginx gives them to and wait there, in flight, while the other evaluation jobs finish.
+The check then SIGKILLs the whole process group of a node that has such jobs (the one whose runner
+dispatches, when it has some), and opens the gate: the killed node's transactions roll back, the
+surviving runner (after winning the advisory lock, if the dead node held it) requeues the dead jobs,
+and the other node runs them and the rest of the month-end.
 """
 
 import contextlib
@@ -20,7 +21,6 @@ import requests
 
 import odoo
 from odoo import SUPERUSER_ID, api
-from odoo.tools import split_every
 
 from .firm import add_ready_engagements
 from .nodes import node_of_app_name, runner_holder
@@ -115,8 +115,8 @@ class MonthEnd:
         try:
             self._wait_ready()
             self._prepare()
-            self._close_gate()
             self._enqueue()
+            self._close_gate()
             self.in_flight, self.killed = self._wait_for_kill_moment()
             self.killed_processes = self.killed.kill()
             self.timeline.killed = time.monotonic()
@@ -167,50 +167,59 @@ class MonthEnd:
         )
 
     def _prepare(self):
-        """Read what the run has to do and choose the engagements held at the gate."""
+        """Add the engagements due and ready, and read what the run has to do."""
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             Readiness = env["ps.billing.readiness"]
             self.today = env.company._ps_today()
             self.ready_ids = add_ready_engagements(env, self.today, self.ready).ids
-            orders = env["sale.order"].search(
-                Readiness._get_stale_domain(self.today), order="ps_readiness_dirty desc, id"
-            )
-            self.stale_ids = orders.ids
-            # Deemed acceptance (the evaluate step's first move) writes the milestone engagements: the
-            # gate holds only engagements that step leaves alone, so that the step itself never waits.
-            milestone_orders = orders.filtered(lambda order: order.ps_billing_model == "milestone")
-            if "project.milestone" in env:
-                milestone_orders |= (
-                    env["project.milestone"].search([("sale_line_id.order_id", "in", orders.ids)]).sale_line_id.order_id
-                )
-            batches = list(split_every(self.limit, orders.ids, list))
-            if len(batches) < 2:
-                raise CheckError(
-                    f"{len(orders)} engagement(s) to evaluate in batches of {self.limit}: one batch, nothing to "
-                    "kill in the middle of; pass a smaller --limit"
-                )
-            eligible = [batch for batch in batches if not set(batch) & set(milestone_orders.ids)]
-            held = eligible[-max(1, math.ceil(len(batches) / 2)) :]
-            if len(held) == len(batches):
-                held = held[1:]
-            if not held:
-                raise CheckError("every evaluation batch holds a milestone engagement: no batch to hold in flight")
-            self.gated = {order_id for batch in held for order_id in batch}
+            self.stale_ids = env["sale.order"].search(Readiness._get_stale_domain(self.today), order="id").ids
             cr.execute("SELECT COALESCE(max(id), 0) FROM queue_job")
             self.first_job_id = cr.fetchone()[0] + 1
             cr.execute("SELECT COALESCE(max(id), 0) FROM account_move")
             self.first_move_id = cr.fetchone()[0] + 1
+        batches = math.ceil(len(self.stale_ids) / self.limit)
+        if batches < 2:
+            raise CheckError(
+                f"{len(self.stale_ids)} engagement(s) to evaluate in batches of {self.limit}: one batch, nothing "
+                "to kill in the middle of; pass a smaller --limit"
+            )
         self.log(
             f"the month-end of {self.today}: {len(self.ready_ids)} engagements due and ready added; "
-            f"{len(self.stale_ids)} engagements to evaluate in {len(batches)} "
-            f"batches of {self.limit}; {len(held)} batch(es) held in flight at the gate"
+            f"{len(self.stale_ids)} engagements to evaluate in {batches} batches of {self.limit}"
         )
 
     def _close_gate(self):
+        """As soon as the evaluate step has enqueued its batches, lock the engagements of the last ones.
+
+        The runner dispatches the batches in the order of their jobs, as many at a time as the channel
+        takes: the last ones are still waiting when the gate closes on them (a row already locked by a
+        batch that did start is skipped, and that batch runs free). The step itself has written what
+        it writes (the deemed acceptance) by then: the gate never holds it.
+        """
+        deadline = time.monotonic() + 180
+        while True:
+            jobs = self._jobs()
+            self._fail_on_failed(jobs)
+            batches = [job for job in jobs if job.method == EVALUATE]
+            if batches:
+                break
+            if time.monotonic() > deadline:
+                raise CheckError("the evaluate step enqueued no batch within 180 s; " + self._diagnose(jobs))
+            time.sleep(0.05)
+        count = min(self.capacity, len(batches) // 2)
+        held = [job for job in batches[-count:] if job.state == "pending"]
         self._gate = self._connect("gate")
         with self._gate.cursor() as cr:
-            cr.execute("SELECT id FROM sale_order WHERE id = ANY(%s) ORDER BY id FOR UPDATE", [sorted(self.gated)])
+            cr.execute(
+                "SELECT id FROM sale_order WHERE id = ANY(%s) ORDER BY id FOR UPDATE SKIP LOCKED",
+                [sorted({order_id for job in held for order_id in job.record_ids})],
+            )
+            self.gated = {row[0] for row in cr.fetchall()}
+        held = [job for job in held if set(job.record_ids) & self.gated]
+        if not held:
+            raise CheckError(f"every one of the {len(batches)} evaluation batches started before the gate closed")
+        self.log(f"{len(batches)} evaluation batches enqueued; the last {len(held)} held in flight at the gate")
 
     def _open_gate(self):
         if self._gate is not None:
@@ -251,16 +260,20 @@ class MonthEnd:
         return added
 
     def _wait_for_kill_moment(self):
-        """Wait until the free evaluation jobs are done and held ones are in flight; return (the jobs in
-        flight on the node to kill, that node)."""
+        """Wait until held evaluation jobs are in flight, after the others are done (or made no progress for
+        5 s: a free batch may queue behind a node's workers that the gate holds); return (the jobs in flight
+        on the node to kill, that node)."""
         deadline = time.monotonic() + min(self.timeout, 240)
-        first_held = None
+        first_held, progress, progress_at = None, -1, time.monotonic()
         while True:
             jobs = self._jobs()
             self._fail_on_failed(jobs)
             evaluations = [job for job in jobs if job.method == EVALUATE]
             held = [job for job in evaluations if set(job.record_ids) & self.gated]
             free = [job for job in evaluations if job not in held]
+            done = sum(job.state == "done" for job in free)
+            if done != progress:
+                progress, progress_at = done, time.monotonic()
             waiting = self._waiting_at_gate()
             in_flight = {}
             for node in self.nodes:
@@ -268,15 +281,16 @@ class MonthEnd:
                 jobs_here = [job for job in held if job.state == "started" and job.worker_pid in pids]
                 if jobs_here and waiting.get(node.name, 0) >= len(jobs_here):
                     in_flight[node.name] = jobs_here
-            if free and all(job.state == "done" for job in free) and in_flight:
+            if done and in_flight:
                 first_held = first_held or time.monotonic()
                 count = sum(len(jobs_here) for jobs_here in in_flight.values())
-                if count >= min(len(held), self.capacity) or time.monotonic() - first_held > 5:
+                settled = done == len(free) and (count >= len(held) or time.monotonic() - first_held > 5)
+                if settled or time.monotonic() - progress_at > 5:
                     return self._choose_victim(in_flight)
             if time.monotonic() > deadline:
                 raise CheckError(
                     f"no moment to kill a node after {min(self.timeout, 240)} s: "
-                    f"{sum(job.state == 'done' for job in free)}/{len(free)} free evaluation jobs done, "
+                    f"{done}/{len(free)} free evaluation jobs done, "
                     f"{len(held)} held, in flight {({name: len(v) for name, v in in_flight.items()})}; "
                     + self._diagnose(jobs)
                 )
