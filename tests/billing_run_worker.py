@@ -15,8 +15,6 @@ from psycopg2 import OperationalError
 
 import odoo
 from odoo import SUPERUSER_ID, Command, api
-from odoo.addons.queue_job.controllers.main import RunJobController
-from odoo.addons.queue_job.job import Job
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 
 TODAY = "2026-11-10 09:00:00"
@@ -103,6 +101,10 @@ def work(registry):
     """Perform the jobs of the billing channel until none is pending, waiting or running; print how many this
     worker performed. A job that loses a race (a lock, a concurrent update) is rolled back and set pending
     again, as the job runner's controller does."""
+    # The addons are importable once the configuration is read (main).
+    from odoo.addons.queue_job.controllers.main import RunJobController
+    from odoo.addons.queue_job.job import Job
+
     controller = RunJobController()
     performed = 0
     for _attempt in range(MAX_ATTEMPTS):
