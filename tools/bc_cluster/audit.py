@@ -124,10 +124,16 @@ def _audit_drafts(result, env, monthend):
     periods, invoices, amount = cr.fetchone()
     Readiness = env["ps.billing.readiness"]
     left = Readiness._get_due_orders(today)
+    reasons = []
+    for name in left[:10].mapped("name"):
+        for node in monthend.nodes:
+            lines = node.log_lines(f"could not draft the invoice of {name}")
+            reasons += [f"node {node.name}: {line}" for line in lines]
     result.expect(
         not left,
         f"{len(left)} engagement(s) still have a due period not drafted after the run: "
-        + ", ".join(left[:10].mapped("name")),
+        + ", ".join(left[:10].mapped("name"))
+        + "".join(f"\n      {reason}" for reason in reasons),
     )
     result.expect(
         periods > 0,

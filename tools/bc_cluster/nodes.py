@@ -51,6 +51,13 @@ class Node:
         path = Path(self.log)
         return path.read_text(errors="replace").count(text) if path.exists() else 0
 
+    def log_lines(self, text):
+        """Return the lines of the node's log that hold ``text`` (from the Odoo logger's name on)."""
+        path = Path(self.log)
+        if not path.exists():
+            return []
+        return [line.split(" odoo.", 1)[-1] for line in path.read_text(errors="replace").splitlines() if text in line]
+
     def requeued_uuids(self):
         """Return the uuids of the jobs this node's job runner logged as requeued dead."""
         path = Path(self.log)
