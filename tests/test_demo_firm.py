@@ -76,3 +76,19 @@ class TestDemoFirm(HttpCase):
         self.assertEqual(milestone.ps_accepted_by_partner_id, peter.partner_id)
         self.assertEqual(line.qty_delivered, 0.7)
         self.assertEqual(line.currency_id.round(line.qty_delivered * line.price_unit), 58800.0)
+
+    def test_each_owner_of_blocked_demo_periods_finds_one_digest_listing_them(self):
+        # The demo's evaluation ends as the billing run does: with the owners' digests refreshed.
+        blocked = self.env["ps.billing.readiness"].search([("state", "=", "blocked"), ("owner_id", "!=", False)])
+        self.assertTrue(blocked, "the demo firm has periods to clear")
+        digest_type = self.env.ref(f"{CORE}.mail_activity_type_billing_digest")
+        for owner in blocked.owner_id:
+            with self.subTest(owner=owner.name):
+                digests = self.env["ps.billing.digest"].search([("kind", "=", "owner"), ("user_id", "=", owner.id)])
+                self.assertEqual(len(digests), 1)
+                self.assertEqual(digests.readiness_ids, blocked.filtered(lambda r, owner=owner: r.owner_id == owner))
+                activities = self.env["mail.activity"].search(
+                    [("res_model", "=", "ps.billing.digest"), ("res_id", "=", digests.id)]
+                )
+                self.assertEqual(activities.activity_type_id, digest_type)
+                self.assertEqual((len(activities), activities.user_id), (1, owner))

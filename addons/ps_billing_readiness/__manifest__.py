@@ -3,7 +3,7 @@
 {
     "name": "Billing Readiness",
     "summary": "Know before month-end which engagements are ready to invoice",
-    "version": "17.0.1.0.0",
+    "version": "17.0.1.1.0",
     "category": "Services/Billing Control",
     "website": "https://github.com/billing-control/billing-control",
     "author": "Billing Control",

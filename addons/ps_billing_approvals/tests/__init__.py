@@ -13,3 +13,4 @@ from . import test_approval_screens
 from . import test_approval_screens_http
 from . import test_approval_jobs
 from . import test_routing_job
+from . import test_approval_conditions

@@ -48,7 +48,8 @@ class PsBillingReadiness(models.Model):
         readonly=True,
         index=True,
         group_expand="_group_expand_states",
-        help="Transitions that matter (blocked, unblocked, invoiced) are logged in the chatter.",
+        help="Set by the evaluation, which writes no note for it: each owner's digest activity lists "
+        "the blocked periods. A person's decisions (draft anyway, overrides) are traced in the chatter.",
     )
     finding_ids = fields.One2many("ps.readiness.finding", "readiness_id", readonly=True)
     blocking_count = fields.Integer(compute="_compute_finding_counts")

@@ -4,10 +4,37 @@
 
 from odoo import api, models
 
+# The activity types of the one-activity-per-blocked-period design of 17.0.1.0.0 (noupdate data:
+# an upgrade keeps them, and their open activities, unless the migration retires them).
+PER_PERIOD_ACTIVITY_TYPES = (
+    "ps_billing_readiness.mail_activity_type_readiness_blocked",
+    "ps_billing_readiness.mail_activity_type_readiness_escalation",
+)
+
 
 class PsBillingReadiness(models.Model):
     # The model is split by concern across files (house style), on purpose.
     _inherit = "ps.billing.readiness"  # pylint: disable=consider-merging-classes-inherited
+
+    @api.model
+    def _ps_retire_per_period_activities(self):
+        """Replace the activities of the per-period design by the digests; return how many were removed.
+
+        The open activities of the old types are removed without a message each (a digest now lists
+        what they asked for), the types themselves are deleted, and every digest is refreshed.
+        """
+        types = self.env["mail.activity.type"]
+        for xmlid in PER_PERIOD_ACTIVITY_TYPES:
+            types |= self.env.ref(xmlid, raise_if_not_found=False) or types
+        if not types:
+            return 0
+        Activity = self.env["mail.activity"].sudo().with_context(active_test=False)
+        activities = Activity.search([("activity_type_id", "in", types.ids)])
+        count = len(activities)
+        activities.unlink()
+        types.sudo().unlink()
+        self._ps_refresh_digests()
+        return count
 
     @api.model
     def _ps_refresh_digests(self):

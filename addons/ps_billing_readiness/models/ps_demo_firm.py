@@ -125,6 +125,8 @@ class PsDemoFirm(models.AbstractModel):
             drafted, _more = Readiness._draft_due_periods(last_run, limit=3 * len(orders))
             _logger.info("Demo readiness: %s periods drafted by the billing run of %s.", drafted, last_run)
         Readiness._evaluate_orders(orders)
+        # As the billing run's last step does: each owner's digest of the periods to clear.
+        Readiness._ps_refresh_digests()
 
     @api.model
     def _create_demo_people(self, rng):

@@ -12,3 +12,7 @@ from . import test_billing_run
 from . import test_figures
 from . import test_margin_cost
 from . import test_screens
+from . import test_billing_run_jobs
+from . import test_digest_activities
+from . import test_finding_replacement
+from . import test_month_end_job_failures

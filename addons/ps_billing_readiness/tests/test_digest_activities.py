@@ -226,6 +226,53 @@ class TestDigestActivities(DigestCase):
 
 
 @tagged("post_install", "-at_install")
+class TestDigestMigration(DigestCase):
+    def _old_type(self, name, xmlid):
+        """An activity type of 17.0.1.0.0 as an upgraded database holds it (noupdate data)."""
+        kind = self.env["mail.activity.type"].create({"name": name, "res_model": "ps.billing.readiness"})
+        self.env["ir.model.data"].create(
+            {"module": "ps_billing_readiness", "name": xmlid, "model": kind._name, "res_id": kind.id, "noupdate": True}
+        )
+        return kind
+
+    def test_upgrade_replaces_the_per_period_activities_by_one_digest(self):
+        self._log_time(self.employee_consultant, 6.0, "2026-10-12")
+        self._run("2026-11-10")
+        blocked = self._blocked()
+        self.assertEqual(len(blocked), 2)
+        # What the per-period design left: an activity on each blocked period, escalated ones too.
+        old_blocked = self._old_type("Resolve billing block", "mail_activity_type_readiness_blocked")
+        old_escalated = self._old_type("Billing block escalated", "mail_activity_type_readiness_escalation")
+        for record in blocked:
+            record.activity_schedule(activity_type_id=old_blocked.id, user_id=self.project_manager.id)
+        blocked[0].activity_schedule(activity_type_id=old_escalated.id, user_id=self.controller.id)
+        self.assertEqual(len(self._record_activities(blocked)), 3)
+        # An activity of another type on a period is the user's own: kept.
+        todo = blocked[0].activity_schedule("mail.mail_activity_data_todo", user_id=self.project_manager.id)
+        messages = self.env["mail.message"].search_count([("model", "=", blocked._name), ("res_id", "in", blocked.ids)])
+
+        migration = pathlib.Path(__file__).parents[1] / "migrations" / "17.0.1.1.0" / "post-migrate.py"
+        namespace = {}
+        exec(compile(migration.read_text(), str(migration), "exec"), namespace)  # pylint: disable=exec-used
+        namespace["migrate"](self.env.cr, "17.0.1.0.0")
+
+        self.env.invalidate_all()
+        self.assertEqual(self._record_activities(blocked), todo, "the per-period activities are gone, the to-do stays")
+        self.assertFalse((old_blocked | old_escalated).exists(), "the old types are deleted")
+        self.assertFalse(self.env.ref("ps_billing_readiness.mail_activity_type_readiness_blocked", False))
+        self.assertEqual(
+            self.env["mail.message"].search_count([("model", "=", blocked._name), ("res_id", "in", blocked.ids)]),
+            messages,
+            "removed without a message per period",
+        )
+        digest = self._digest(self.project_manager)
+        self.assertEqual(digest.readiness_ids, blocked)
+        self.assertEqual(len(digest.activity_ids), 1)
+        # Run again (a second upgrade): nothing to do.
+        self.assertEqual(self.Readiness._ps_retire_per_period_activities(), 0)
+
+
+@tagged("post_install", "-at_install")
 class TestDigestAccess(DigestCase):
     @classmethod
     def setUpClass(cls):
