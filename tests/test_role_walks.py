@@ -6,12 +6,10 @@ PNG in ``<screenshots>/role-walk/`` (bin/test sets Odoo's ``screenshots`` option
 results folder), so a reviewer can look at what each role sees.
 """
 
-import base64
 import pathlib
-from unittest.mock import patch
 
+from odoo.addons.ps_billing_readiness.tests.common import start_tour_with_screenshot
 from odoo.tests import HttpCase, tagged
-from odoo.tests.common import ChromeBrowser
 from odoo.tools import config
 
 
@@ -27,19 +25,7 @@ class TestRoleWalks(HttpCase):
 
     def _walk(self, tour, login, shot, url="/web"):
         """Run ``tour`` from ``url`` as the demo user ``login``; save the screen it ends on as ``shot``.png."""
-        path = self.folder / f"{shot}.png"
-        path.unlink(missing_ok=True)
-        stop = ChromeBrowser.stop
-
-        def stop_after_screenshot(browser):
-            if getattr(browser, "ws", None) and not path.exists():
-                result = browser._websocket_request("Page.captureScreenshot", timeout=20)
-                path.write_bytes(base64.b64decode(result["data"]))
-            stop(browser)
-
-        with patch.object(ChromeBrowser, "stop", stop_after_screenshot):
-            self.start_tour(url, tour, login=login, timeout=120)
-        self.assertGreater(path.stat().st_size, 10_000, f"{shot}: a screenshot of a real screen")
+        start_tour_with_screenshot(self, url, tour, login, self.folder / f"{shot}.png")
 
     def test_controller_walk(self):
         self._walk("ps_walk_controller_board", "demo.fiona", "controller-1-board")

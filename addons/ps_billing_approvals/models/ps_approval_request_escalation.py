@@ -115,12 +115,9 @@ class PsApprovalRequest(models.Model):
             ),
             order="pending_since, id",
         )
-        batches = requests._ps_get_batch_delayables(
+        return requests._ps_enqueue_batches(
             "_job_remind_and_escalate_batch", limit, description=_("Approvals: remind and escalate")
         )
-        for batch in batches:
-            batch.delay()
-        return len(batches)
 
     def _job_remind_and_escalate_batch(self):
         """Job: route those of these requests whose approver's delegation has begun to the delegate, then remind

@@ -98,3 +98,16 @@ class PsCronMixin(models.AbstractModel):
             getattr(self.browse(ids)._ps_delayable(description, method), method)(*args)
             for ids in split_every(size, self.ids, list)
         ]
+
+    def _ps_enqueue_batches(self, method, size, *args, description=None):
+        """Enqueue ``method(*args)`` on each batch of ``size`` of these records as a job of its own; return
+        how many jobs (a dispatcher's answer)."""
+        return self._ps_delay_each(self._ps_get_batch_delayables(method, size, *args, description=description))
+
+    @api.model
+    def _ps_delay_each(self, delayables):
+        """Enqueue each of ``delayables`` as a job of its own, so that each batch is one identity (a batch
+        waiting already is not enqueued twice); return how many there were."""
+        for delayable in delayables:
+            delayable.delay()
+        return len(delayables)

@@ -60,19 +60,15 @@ class PsReadinessFinding(models.Model):
     @api.model
     def _get_ps_protected_fields(self):
         """Return every stored field: findings are the result of an evaluation, never edited."""
-        return super()._get_ps_protected_fields() | {
-            "readiness_id",
-            "check_id",
-            "check_code",
-            "severity",
-            "message",
-            "amount_at_risk",
-            "res_model",
-            "res_id",
-            "sale_order_id",
-            "owner_id",
-            "company_id",
-        }
+        return (
+            super()._get_ps_protected_fields()
+            | set(FINDING_KEY)
+            | {
+                "sale_order_id",
+                "owner_id",
+                "company_id",
+            }
+        )
 
     @api.model
     def _replace_findings(self, readiness, vals_list):

@@ -2,19 +2,40 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The small firm every Billing Control test starts from."""
 
+import base64
 from collections import Counter
 from datetime import date
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo import Command
 from odoo.addons.queue_job.tests.common import trap_jobs
-from odoo.tests.common import TransactionCase, new_test_user
+from odoo.tests.common import ChromeBrowser, TransactionCase, new_test_user
 
 GROUP_CONSULTANT = "ps_billing_readiness.group_consultant"
 GROUP_PROJECT_MANAGER = "ps_billing_readiness.group_project_manager"
 GROUP_FINANCE_CONTROLLER = "ps_billing_readiness.group_finance_controller"
 GROUP_ADMINISTRATOR = "ps_billing_readiness.group_administrator"
+
+
+def start_tour_with_screenshot(case, url, tour, login, path):
+    """Run ``tour`` in ``case`` (an HttpCase) from ``url`` as ``login``; save the screen it ends on at ``path``.
+
+    The screenshot is taken just before Chromium is stopped, that is on the tour's last screen.
+    """
+    path.unlink(missing_ok=True)
+    stop = ChromeBrowser.stop
+
+    def stop_after_screenshot(browser):
+        if getattr(browser, "ws", None) and not path.exists():
+            result = browser._websocket_request("Page.captureScreenshot", timeout=20)
+            path.write_bytes(base64.b64decode(result["data"]))
+        stop(browser)
+
+    with patch.object(ChromeBrowser, "stop", stop_after_screenshot):
+        case.start_tour(url, tour, login=login, timeout=120)
+    case.assertGreater(path.stat().st_size, 10_000, f"{path.name}: a screenshot of a real screen")
 
 
 def run_jobs(dispatch, *args, **kwargs):

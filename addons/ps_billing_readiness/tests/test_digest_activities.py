@@ -3,20 +3,24 @@
 """Blocked periods reach people as one digest each: an owner's of the periods they own, a finance
 controller's of the periods escalated to them; the engine writes no note on the periods themselves."""
 
-import base64
 import pathlib
 from datetime import date
-from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
-from odoo.tests.common import ChromeBrowser, JsonRpcException
+from odoo.tests.common import JsonRpcException
 from odoo.tools import config, mute_logger
 
-from .common import GROUP_ADMINISTRATOR, GROUP_PROJECT_MANAGER, BillingControlCase, run_jobs
+from .common import (
+    GROUP_ADMINISTRATOR,
+    GROUP_PROJECT_MANAGER,
+    BillingControlCase,
+    run_jobs,
+    start_tour_with_screenshot,
+)
 
 OWNER_TYPE = "ps_billing_readiness.mail_activity_type_billing_digest"
 ESCALATION_TYPE = "ps_billing_readiness.mail_activity_type_billing_digest_escalation"
@@ -444,16 +448,4 @@ class TestDigestScreen(HttpCase):
         self.assertTrue(digest.readiness_ids, "the demo firm has blocked periods that Sofia owns")
         folder = pathlib.Path(config["screenshots"]) / "digest"
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / "digest.png"
-        path.unlink(missing_ok=True)
-        stop = ChromeBrowser.stop
-
-        def stop_after_screenshot(browser):
-            if getattr(browser, "ws", None) and not path.exists():
-                result = browser._websocket_request("Page.captureScreenshot", timeout=20)
-                path.write_bytes(base64.b64decode(result["data"]))
-            stop(browser)
-
-        with patch.object(ChromeBrowser, "stop", stop_after_screenshot):
-            self.start_tour("/web", "ps_digest_project_manager", login="demo.sofia", timeout=120)
-        self.assertGreater(path.stat().st_size, 10_000)
+        start_tour_with_screenshot(self, "/web", "ps_digest_project_manager", "demo.sofia", folder / "digest.png")

@@ -291,12 +291,9 @@ class ProjectMilestone(models.Model):
         """Dispatcher: enqueue one job per batch of ``limit`` milestones to deem accepted, on the billing
         channel; return the number of jobs. The billing run deems them in its first step itself
         (``_ps_deem_accepted_now``)."""
-        batches = self._ps_get_deemed_acceptance_due()._ps_get_batch_delayables(
+        return self._ps_get_deemed_acceptance_due()._ps_enqueue_batches(
             "_job_ps_deemed_acceptance_batch", limit, description=_("Milestones: deemed acceptance")
         )
-        for batch in batches:
-            batch.delay()
-        return len(batches)
 
     @api.model
     def _ps_deem_accepted_now(self, limit=CRON_BATCH):
@@ -348,12 +345,9 @@ class ProjectMilestone(models.Model):
     def _cron_ps_escalate_awaiting(self, limit=CRON_BATCH):
         """Dispatcher: enqueue one job per batch of ``limit`` milestones awaiting acceptance longer than the
         company's delay, to escalate to the finance controllers; return the number of jobs."""
-        batches = self._ps_get_escalation_due()._ps_get_batch_delayables(
+        return self._ps_get_escalation_due()._ps_enqueue_batches(
             "_job_ps_escalate_awaiting_batch", limit, description=_("Milestones: escalate awaiting acceptance")
         )
-        for batch in batches:
-            batch.delay()
-        return len(batches)
 
     @api.model
     def _ps_escalate_awaiting_now(self):

@@ -163,19 +163,9 @@ class PsTimesheetCompliance(models.Model):
         """Dispatcher: enqueue one job per batch of ``limit`` employees not scanned today, on the billing
         channel (the scan is the heavy one: its batches spread over the nodes); return the number of jobs."""
         employees = self.env["hr.employee"].sudo().search(self._get_scan_todo_domain(), order="id")
-        return self._ps_delay_each(
-            employees._ps_get_batch_delayables(
-                "_job_scan_compliance_batch", limit, description=_("Timesheet compliance: scan")
-            )
+        return employees._ps_enqueue_batches(
+            "_job_scan_compliance_batch", limit, description=_("Timesheet compliance: scan")
         )
-
-    @api.model
-    def _ps_delay_each(self, delayables):
-        """Enqueue each of ``delayables`` as a job of its own, so that each batch is one identity (a batch
-        waiting already is not enqueued twice); return how many there were."""
-        for delayable in delayables:
-            delayable.delay()
-        return len(delayables)
 
     @api.model
     def _get_consultant_reminder_due(self, today, domain=None):
@@ -200,10 +190,8 @@ class PsTimesheetCompliance(models.Model):
         the cutoff and not reminded for the period yet; return the number of jobs."""
         # Each company's day: the cutoffs are dates of the firm's calendar.
         due = self._get_consultant_reminder_due(self._get_companies_today())
-        return self._ps_delay_each(
-            due._ps_get_batch_delayables(
-                "_job_remind_consultants_batch", limit, description=_("Timesheet compliance: remind consultants")
-            )
+        return due._ps_enqueue_batches(
+            "_job_remind_consultants_batch", limit, description=_("Timesheet compliance: remind consultants")
         )
 
     def _job_remind_consultants_batch(self):

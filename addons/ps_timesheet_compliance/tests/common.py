@@ -101,3 +101,15 @@ class TimesheetComplianceCase(BillingControlCase):
                 "time_type": "leave",
             }
         )
+
+
+class ShortWeekCase(TimesheetComplianceCase):
+    """Carla logs three days of five in the week of 2 November (cutoff Monday 9); Oscar all five."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.carla_lines = cls._week(cls.employee_consultant, days=3)
+        cls._week(cls.employee_other_consultant, days=5)
+        cls.Compliance = cls.env["ps.timesheet.compliance"]
+        cls.Reminder = cls.env["ps.timesheet.reminder"]

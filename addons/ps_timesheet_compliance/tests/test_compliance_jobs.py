@@ -11,20 +11,12 @@ from odoo.addons.queue_job.job import Job
 from odoo.addons.queue_job.tests.common import trap_jobs
 from odoo.tests import tagged
 
-from .common import TimesheetComplianceCase
+from .common import ShortWeekCase
 
 
 @tagged("post_install", "-at_install")
-class TestComplianceJobs(TimesheetComplianceCase):
+class TestComplianceJobs(ShortWeekCase):
     """Carla logs three days of five in the week of 2 November (cutoff Monday 9); Oscar all five."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.carla_lines = cls._week(cls.employee_consultant, days=3)
-        cls._week(cls.employee_other_consultant, days=5)
-        cls.Compliance = cls.env["ps.timesheet.compliance"]
-        cls.Reminder = cls.env["ps.timesheet.reminder"]
 
     def _jobs(self):
         return self.env["queue.job"].search([("channel", "=", "root.billing")])

@@ -9,25 +9,17 @@ from odoo.addons.ps_billing_readiness.tests.common import run_jobs
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common import TimesheetComplianceCase
+from .common import ShortWeekCase
 
 
 @tagged("post_install", "-at_install")
-class TestReminders(TimesheetComplianceCase):
+class TestReminders(ShortWeekCase):
     """Each reminder is sent once per employee, period and kind, however often the crons run.
 
     The week of 2 November 2026 has its cutoff on Monday 9; consultants are
     reminded from Saturday 7 (two days before), managers escalated from
     Tuesday 10 (a day after). Carla logs three days of five; Oscar all five.
     """
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.carla_lines = cls._week(cls.employee_consultant, days=3)
-        cls._week(cls.employee_other_consultant, days=5)
-        cls.Compliance = cls.env["ps.timesheet.compliance"]
-        cls.Reminder = cls.env["ps.timesheet.reminder"]
 
     def _run_crons(self, first, last, times=2):
         """Run every timesheet cron ``times`` a day from ``first`` to ``last``."""
