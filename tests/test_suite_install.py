@@ -7,6 +7,7 @@ SUITE = (
     "ps_timesheet_compliance",
     "ps_milestone_billing",
     "ps_billing_approvals",
+    "ps_billing_events",
 )
 
 

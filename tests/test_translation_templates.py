@@ -13,7 +13,13 @@ from odoo.tests import TransactionCase, tagged
 from odoo.tools.translate import trans_export
 
 ADDONS = pathlib.Path(__file__).resolve().parent.parent / "addons"
-SUITE = ("ps_billing_readiness", "ps_timesheet_compliance", "ps_milestone_billing", "ps_billing_approvals")
+SUITE = (
+    "ps_billing_readiness",
+    "ps_timesheet_compliance",
+    "ps_milestone_billing",
+    "ps_billing_approvals",
+    "ps_billing_events",
+)
 
 
 @tagged("post_install", "-at_install")

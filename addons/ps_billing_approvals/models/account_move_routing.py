@@ -95,6 +95,7 @@ class AccountMove(models.Model):
             )
         requests.filtered(lambda r: r.state == "pending")._ps_log_awaited()
         moves._ps_sync_approval_activities()
+        self.env["ps.billing.event.hook"]._ps_emit_event("invoice.approval_requested", moves - straight)
 
     def _ps_enqueue_routing(self):
         """Enqueue the routing of these new drafts as one job on the billing channel; return the job."""
@@ -157,6 +158,7 @@ class AccountMove(models.Model):
         to_activate._ps_log_awaited()
         if approved:
             approved._ps_write_approval({"ps_approval_state": "approved"})
+            self.env["ps.billing.event.hook"]._ps_emit_event("invoice.approved", approved)
             approved._ps_log_batch(_("Approved at every level: the invoice can be posted."))
             approved._ps_autopost()
 

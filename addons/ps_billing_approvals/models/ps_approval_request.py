@@ -311,6 +311,7 @@ class PsApprovalRequest(models.Model):
         )
         others._supersede()
         moves._ps_write_approval({"ps_approval_state": "rejected"})
+        self.env["ps.billing.event.hook"]._ps_emit_event("invoice.rejected", moves)
         for request in self:
             body = _(
                 "%(user)s rejected %(rule)s (level %(level)s).",

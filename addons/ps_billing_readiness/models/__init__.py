@@ -3,6 +3,7 @@ from . import ps_readiness_watch_mixin
 from . import ps_batch_runner
 from . import ps_period_mixin
 from . import ps_cron_mixin
+from . import ps_event_hook
 from . import account_analytic_line
 from . import account_move
 from . import hr_expense

@@ -85,6 +85,7 @@ class PsBillingReadiness(models.Model):
             # A blocked period drafted anyway leaves its owner's digest (and the controllers') at once.
             drafted_records._ps_refresh_digests_of()
         if moves:
+            self.env["ps.billing.event.hook"]._ps_emit_event("invoice.drafted", moves)
             self._on_invoice_drafted(moves, in_job=in_job)
         return moves
 

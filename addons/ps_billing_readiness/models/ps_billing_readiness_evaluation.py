@@ -243,6 +243,7 @@ class PsBillingReadiness(models.Model):
         now = fields.Datetime.now()
         rows = []
         rates = {}  # {(currency, company): the rate of the day to the company's currency}
+        turned = {"blocked": [], "ready": []}  # the periods whose state turns so: business events
         for record in self:
             total = deliverable.get(record.id, 0.0)
             amount_blocked = min(total, blocking_amount[record.id])
@@ -262,6 +263,8 @@ class PsBillingReadiness(models.Model):
                 state = "ready"
             else:
                 state = "not_ready"
+            if state != record.state and state in turned:
+                turned[state].append(record.id)
             blocked_since, escalated_on = record.blocked_since, record.escalated_on
             if state == "blocked" and record.state != "blocked":
                 blocked_since = day
@@ -300,3 +303,5 @@ class PsBillingReadiness(models.Model):
             ],
             rows,
         )
+        for state, ids in turned.items():
+            self.env["ps.billing.event.hook"]._ps_emit_event(f"readiness.{state}", self.browse(ids))

@@ -31,6 +31,9 @@ class QueueJob(models.Model):
         if vals.get("state") == "failed":
             # queue_job marks a job failed once its retries are spent: its periods show it now.
             self.env["queue.job"]._ps_surface_failures(self)
+            self.env["ps.billing.event.hook"]._ps_emit_event(
+                "job.failed", self.filtered_domain(self._ps_get_failed_domain())
+            )
         return res
 
     # ------------------------------------------------------------
@@ -205,6 +208,9 @@ class QueueJob(models.Model):
         )
         if check.severity != "blocking":
             return
+        self.env["ps.billing.event.hook"]._ps_emit_event(
+            "readiness.blocked", self.env["ps.billing.readiness"].browse([r.id for r in todo if r.state != "blocked"])
+        )
         for record in todo:
             today = record.company_id._ps_today()
             record.write(

@@ -190,7 +190,10 @@ class ProjectMilestone(models.Model):
             res = super().write(vals)
             unreached._ps_reset_to_pending()
             return res
-        return super().write(vals)
+        reached = self.filtered(lambda m: not m.is_reached) if vals.get("is_reached") else self.browse()
+        res = super().write(vals)
+        self.env["ps.billing.event.hook"]._ps_emit_event("milestone.reached", reached)
+        return res
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_invoiced_acceptance(self):

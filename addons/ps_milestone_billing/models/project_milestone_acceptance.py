@@ -97,6 +97,7 @@ class ProjectMilestone(models.Model):
                 "ps_reject_reason": False,
             }
         )
+        self.env["ps.billing.event.hook"]._ps_emit_event("milestone.accepted", self)
         self._ps_close_activities(_("Milestone accepted."))
         for milestone in self:
             when = milestone._ps_format_firm_datetime(now)
@@ -139,6 +140,7 @@ class ProjectMilestone(models.Model):
                 "ps_deemed_accepted": False,
             }
         )
+        self.env["ps.billing.event.hook"]._ps_emit_event("milestone.rejected", self)
         self._ps_close_activities(_("Milestone rejected."))
         for milestone in self:
             when = milestone._ps_format_firm_datetime(now)

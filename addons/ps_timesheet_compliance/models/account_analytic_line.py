@@ -431,6 +431,7 @@ class AccountAnalyticLine(models.Model):
                 "ps_reject_reason": False,
             }
         )
+        self.env["ps.billing.event.hook"]._ps_emit_event("timesheets.approved", self, one_event=True)
 
     def _ps_reject(self, reason):
         """Reject these submitted lines for ``reason`` and notify each consultant once."""

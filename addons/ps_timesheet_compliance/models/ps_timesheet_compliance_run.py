@@ -202,7 +202,26 @@ class PsTimesheetCompliance(models.Model):
         due._refresh()
         due = due.filtered(lambda r: r.state == "missing")
         failed = self._ps_run_each(due, lambda record: record._send_consultant_reminder(), "remind")
+        self.env["ps.billing.event.hook"]._ps_emit_event(
+            "timesheets.missing", due - self.browse([r.id for r in failed]), payload_fn=self._ps_get_event_payloads
+        )
         return {"reminded": len(due) - len(failed)}
+
+    def _ps_get_event_payloads(self, records):
+        """Return {record id: the figures of its business event timesheets.missing} (ps.billing.event.hook)."""
+        return {
+            record.id: {
+                "employee_id": record.employee_id.id,
+                "employee_name": record.employee_id.name,
+                "period_start": str(record.period_start),
+                "period_end": str(record.period_end),
+                "cutoff_date": str(record.cutoff_date),
+                "expected_hours": record.expected_hours,
+                "logged_hours": record.logged_hours,
+                "missing_hours": record.missing_hours,
+            }
+            for record in records
+        }
 
     @api.model
     def _get_manager_escalation_due(self, today, domain=None):
