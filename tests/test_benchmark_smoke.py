@@ -79,6 +79,7 @@ class TestBenchmarkSmoke(TransactionCase):
             "Approval routing: queries per batch",
             "Month-end",
             "Compliance scan",
+            "Business events in the first evaluation",
             "Peak memory",
         ):
             self.assertTrue(any(name.startswith(prefix) for name in names), f"no row {prefix!r} in {names}")
@@ -95,6 +96,14 @@ class TestBenchmarkSmoke(TransactionCase):
         # The month-end through jobs stored and performed jobs, and did what the direct run did.
         self.assertGreater(result.median("monthend_job_count"), 1)
         self.assertNotIn("DIFFERENT", result.notes["month-end outcome"])
+        # The events row compares the same evaluation with and without events; with, it wrote them.
+        self.assertGreater(result.median("events_written"), 0)
+        self.assertEqual(result.median("events_deliveries"), result.median("events_written"), "one endpoint")
+        self.assertGreaterEqual(result.median("events_jobs"), 1, "the first attempts are enqueued, in batches")
+        self.assertLessEqual(result.median("events_jobs"), result.median("events_deliveries"))
+        self.assertGreater(result.median("events_on_s"), 0)
+        self.assertGreater(result.median("events_off_s"), 0)
+        self.assertFalse(self.env["ps.billing.event"].search_count([]), "rolled back")
         self.assertGreater(benchmark.peak_memory_mb(), 0)
         table = result.markdown()
         self.assertIn("| measurement | ours: median (min–max) |", table)

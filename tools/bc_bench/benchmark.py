@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from odoo import fields
 
-from . import monthend
+from . import events, monthend
 from .generator import ANCHOR_PARAM, SIZE_PARAM
 from .measure import Measure, Samples, machine, peak_memory_mb, rolled_back
 from .routing import BATCH_SIZES, create_drafts, install_tier_definitions
@@ -27,6 +27,7 @@ DAILY_EVALUATION_SECONDS = 1.5
 MATCHING_MS_PER_DRAFT = 2.0
 ROUTING_OCA_RATIO = 0.5
 JOBS_DIRECT_RATIO = 1.15
+EVENTS_OVERHEAD_RATIO = 1.10
 DRAFTING_RATIO = 1.2
 COMPLIANCE_SECONDS = 5.0
 MEMORY_MB = 1024.0
@@ -60,8 +61,9 @@ PROFILE_NAMES = (
     "route_oca",
     "monthend_jobs",
     "monthend_direct",
+    "events_on",
 )
-MEASUREMENTS = ("readiness", "drafting", "compliance", "routing", "monthend")
+MEASUREMENTS = ("readiness", "drafting", "compliance", "routing", "monthend", "events")
 
 
 def _ratio(numerator, denominator):
@@ -102,7 +104,13 @@ class Result:
 
     def rows(self):
         rows = []
-        for part in (self._readiness_rows, self._routing_rows, self._monthend_rows, self._drafting_rows):
+        for part in (
+            self._readiness_rows,
+            self._routing_rows,
+            self._monthend_rows,
+            self._drafting_rows,
+            self._events_rows,
+        ):
             rows += part()
         if self.has("scan_s"):
             rows += [
@@ -260,6 +268,31 @@ class Result:
                 f"{ratio:.3f}× (per run {per_run.spread('{:.3f}')})",
                 f"≤ {JOBS_DIRECT_RATIO}× direct",
                 ratio <= JOBS_DIRECT_RATIO,
+            )
+        ]
+
+    def _events_rows(self):
+        if not self.has("events_on_s"):
+            return []
+        m = self.median
+        ratio = _ratio(m("events_on_s"), m("events_off_s"))
+        per_run = self.pair_ratios("events_on_s", "events_off_s")
+        written = m("events_written")
+        extra = m("events_on_s") - m("events_off_s")
+        ours = f"{self.text('events_on_s', '{:.2f}', 's')}, {self.samples['events_on_queries'].counts()} queries"
+        if extra > 0:
+            ours += f"; {written / extra:.0f} events written per second of the time they add"
+        return [
+            (
+                f"Business events in the first evaluation ({written:.0f} events, {m('events_deliveries'):.0f} "
+                "deliveries and their jobs to one endpoint subscribed to every type) against the same evaluation "
+                "with every event type archived",
+                ours,
+                f"without events {self.text('events_off_s', '{:.2f}', 's')}, "
+                f"{self.samples['events_off_queries'].counts()} queries",
+                f"{ratio:.3f}× (per run {per_run.spread('{:.3f}')})",
+                f"< {EVENTS_OVERHEAD_RATIO:.2f}× (overhead < {(EVENTS_OVERHEAD_RATIO - 1) * 100:.0f} %)",
+                ratio < EVENTS_OVERHEAD_RATIO,
             )
         ]
 
@@ -442,6 +475,32 @@ class Benchmark:
                     self._evaluate(self.orders[:size], next_day)
             result.add(f"batch_first_{size}", first.queries)
             result.add(f"batch_daily_{size}", daily.queries)
+
+    # ------------------------------------------------------------
+    # Business events
+    # ------------------------------------------------------------
+
+    def measure_events(self, run):
+        """The first evaluation with business events written, and with every event type archived."""
+        env, result = self.env, self.result
+        if not events.installed(env):
+            return
+        with rolled_back(env):
+            events.subscribe_everything(env)
+            for active in (True, False) if run % 2 else (False, True):
+                key = "events_on" if active else "events_off"
+                with rolled_back(env):
+                    events.set_types_active(env, active)
+                    before = events.count(env)
+                    with self._profiled(key), Measure(env) as measure:
+                        self._evaluate(self.orders, self.day)
+                    after = events.count(env)
+                result.add(f"{key}_s", measure.seconds)
+                result.add(f"{key}_queries", measure.queries)
+                if active:
+                    result.add("events_written", after[0] - before[0])
+                    result.add("events_deliveries", after[1] - before[1])
+                    result.add("events_jobs", after[2] - before[2])
 
     # ------------------------------------------------------------
     # Drafting
@@ -635,6 +694,8 @@ class Benchmark:
                 self.measure_compliance()
             if "monthend" in wanted:
                 self.measure_monthend(run)
+            if "events" in wanted:
+                self.measure_events(run)
             self.log(f"run {run + 1}/{self.runs} done in {time.perf_counter() - started:.1f} s")
         # Before OCA's registry is loaded (routing), the process holds only the suite's.
         self.result.context["peak_mb"] = peak_memory_mb()

@@ -45,7 +45,9 @@ def main(argv=None):
     gen.add_argument("--anchor", help="the firm's today (YYYY-MM-DD); default: today")
     bench.add_argument("--runs", type=int, default=5)
     bench.add_argument("--output", help="also write the markdown table to this file")
-    bench.add_argument("--only", help="comma-separated measurements (readiness,drafting,compliance,routing,monthend)")
+    bench.add_argument(
+        "--only", help="comma-separated measurements (readiness,drafting,compliance,routing,monthend,events)"
+    )
     bench.add_argument(
         "--profile", help="MEASURE=FILE: a pyinstrument profile of one measurement (HTML, or text for .txt)"
     )
