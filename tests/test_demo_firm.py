@@ -92,3 +92,19 @@ class TestDemoFirm(HttpCase):
                 )
                 self.assertEqual(activities.activity_type_id, digest_type)
                 self.assertEqual((len(activities), activities.user_id), (1, owner))
+
+    def test_the_demo_evaluation_wrote_its_business_events(self):
+        # Whichever module installs last evaluates the demo: the events module too, so its outbox
+        # holds the demo's first events.
+        Event = self.env["ps.billing.event"]
+        blocked = self.env["ps.billing.readiness"].search([("state", "=", "blocked")])
+        events = Event.search([("event_type", "=", "readiness.blocked")])
+        self.assertTrue(blocked)
+        self.assertLessEqual(set(blocked.ids), set(events.mapped("res_id")), "each blocked period said so")
+        drafted = self.env["account.move"].search([("ps_readiness_id", "!=", False)])
+        self.assertTrue(drafted, "last month's billing run drafted invoices")
+        # Last month's run drafts once every module is there (drafts made by a module's own demo data
+        # before the events module was installed have no event).
+        drafted_events = Event.search([("event_type", "=", "invoice.drafted")])
+        self.assertTrue(drafted_events)
+        self.assertLessEqual(set(drafted_events.mapped("res_id")), set(drafted.ids))

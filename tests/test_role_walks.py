@@ -69,3 +69,19 @@ class TestRoleWalks(HttpCase):
         self.assertTrue(draft, "the demo has a draft waiting for the managing director")
         url = f"/web#model=account.move&id={draft.id}&view_type=form"
         self._walk("ps_walk_approver_invoice", "demo.margaret", "approver-1-invoice-to-approve", url=url)
+
+    def test_administrator_walk_through_the_integration(self):
+        """An endpoint's delivery exhausted its retries: the administrator sees it counted in the board's
+        Integration Health, and finds the demo's business events."""
+        endpoint = self.env["ps.webhook.endpoint"].create(
+            {"name": "n8n (month-end flows)", "url": "https://n8n.example.com/webhook/billing-events"}
+        )
+        endpoint.sudo()._ps_rotate_secret()
+        blocked = self.env["ps.billing.readiness"].search([("state", "=", "blocked")], order="id", limit=1)
+        event = self.env["ps.billing.event.hook"]._ps_emit_event("readiness.blocked", blocked)
+        delivery = self.env["ps.webhook.delivery"].search([("endpoint_id", "=", endpoint.id)])
+        self.assertEqual(len(delivery), 1, event)
+        # Its ten attempts failed (as the delivery tests make them fail): a dead letter.
+        delivery.sudo().write({"state": "dead", "next_attempt_on": False})
+        self._walk("ps_walk_administrator_integration_health", "admin", "administrator-1-integration-health")
+        self._walk("ps_walk_administrator_events", "admin", "administrator-2-business-events")

@@ -29,4 +29,10 @@
         "wizards/ps_webhook_secret_views.xml",
         "views/ps_billing_events_menus.xml",
     ],
+    "demo": ["demo/ps_billing_events_demo.xml"],
+    "assets": {
+        "web.assets_tests": [
+            "ps_billing_events/static/tests/tours/*.js",
+        ],
+    },
 }

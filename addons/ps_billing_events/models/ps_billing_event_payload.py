@@ -160,7 +160,7 @@ class PsBillingEvent(models.Model):
 
     @api.model
     def _ps_get_event_data_ps_billing_readiness(self, records):
-        findings = records.finding_ids
+        findings = records.finding_ids.grouped("readiness_id")
         return {
             record.id: {
                 "period_start": str(record.period_start),
@@ -180,8 +180,7 @@ class PsBillingEvent(models.Model):
                 "blocked_since": str(record.blocked_since) if record.blocked_since else None,
                 "findings": [
                     {"check": f.check_code, "severity": f.severity, "amount_at_risk": f.amount_at_risk}
-                    for f in findings
-                    if f.readiness_id == record
+                    for f in findings.get(record, ())
                 ],
             }
             for record in records
