@@ -85,13 +85,17 @@ class PsWebhookDelivery(models.Model):
         return self.delayable(channel=EVENTS_CHANNEL, identity_key=identity_exact, description=description, eta=eta)
 
     def _ps_enqueue_first_attempts(self):
-        """Enqueue the first attempt of these new deliveries: one job per endpoint and batch."""
+        """Enqueue the first attempt of these new deliveries: one job per endpoint, on its first batch; each
+        batch job enqueues the next when it is done (an emission of a thousand events inside the month-end
+        writes one job per endpoint, not one per batch)."""
         for endpoint, deliveries in self.grouped("endpoint_id").items():
-            for start in range(0, len(deliveries), FIRST_ATTEMPT_BATCH):
-                batch = deliveries[start : start + FIRST_ATTEMPT_BATCH]
-                batch._ps_delayable(
-                    _("Webhooks: send %(count)s events to %(endpoint)s", count=len(batch), endpoint=endpoint.name)
-                )._job_deliver_batch().delay()
+            deliveries.sorted("id")[:FIRST_ATTEMPT_BATCH]._ps_enqueue_batch(endpoint)
+
+    def _ps_enqueue_batch(self, endpoint):
+        """Enqueue the first attempt of these deliveries to ``endpoint`` as one job."""
+        self._ps_delayable(
+            _("Webhooks: send %(count)s events to %(endpoint)s", count=len(self), endpoint=endpoint.name)
+        )._job_deliver_batch().delay()
 
     def _ps_enqueue_attempt(self, eta=None):
         """Enqueue the next attempt of each of these deliveries at ``eta`` (now by default); any job enqueued
@@ -125,6 +129,20 @@ class PsWebhookDelivery(models.Model):
             result["delivered" if outcome == "delivered" else "failed"] += 1
             if outcome == "unreachable" and delivery.state == "retrying":
                 unreachable[endpoint_id] = delivery.next_attempt_on
+        # The next batch of each endpoint's deliveries never attempted, oldest first.
+        for endpoint in self.sudo().exists().endpoint_id:
+            following = self.sudo().search(
+                [
+                    ("endpoint_id", "=", endpoint.id),
+                    ("state", "=", "pending"),
+                    ("attempt_count", "=", 0),
+                    ("id", "not in", self.ids),
+                ],
+                order="id",
+                limit=FIRST_ATTEMPT_BATCH,
+            )
+            if following:
+                following._ps_enqueue_batch(endpoint)
         return result
 
     def _job_deliver(self, token):

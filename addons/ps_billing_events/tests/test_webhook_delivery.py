@@ -50,6 +50,19 @@ class TestWebhookDelivery(BillingEventsCase):
         self.assertEqual(delivery.attempt_ids.status_code, 200)
         self.assertEqual(delivery.attempt_ids.response_excerpt, "ok")
 
+    def test_a_large_emission_writes_one_job_and_each_batch_enqueues_the_next(self):
+        lines = self.env["account.analytic.line"].search([("project_id", "!=", False)], order="id", limit=120)
+        self.assertEqual(len(lines), 120)
+        with trap_jobs() as trap:
+            events = self._emit(EVENT, lines)
+            self.assertEqual(len(events), 120)
+            self.assertEqual(len(trap.enqueued_jobs), 1, "one job per endpoint, not one per batch")
+            performed = perform_all(trap)
+        self.assertEqual(performed, 3, "batches of 50, 50 and 20, each enqueued by the one before")
+        ids = [request["headers"]["webhook-id"] for request in self.receiver.requests]
+        self.assertEqual(ids, events.sorted("id").mapped("uuid"), "each event once, in the order emitted")
+        self.assertEqual(set(self.Delivery.search([("event_id", "in", events.ids)]).mapped("state")), {"delivered"})
+
     def test_receiver_failing_three_times_gets_the_same_id_on_the_fourth_attempt_and_once_after(self):
         self.receiver.reset(*[(503, {}, b"busy")] * 3)
         with trap_jobs() as trap:
