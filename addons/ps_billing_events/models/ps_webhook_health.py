@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, api, fields, models
 
+from .ps_billing_event import GROUP_ADMINISTRATOR
+
 
 class PsWebhookHealth(models.TransientModel):
     """The integration's health, as the board shows it: what is failing, waiting or dead, and since when."""
@@ -24,6 +26,19 @@ class PsWebhookHealth(models.TransientModel):
             record.pending_count = health["pending"]
             record.endpoints_disabled_count = health["endpoints_disabled"]
             record.oldest_undelivered_on = health["oldest_undelivered_on"]
+
+    @api.model
+    def _ps_get_banner(self):
+        """Return the board's banner: {"html": the integration's health} for a Billing Control
+        administrator of a company with webhook endpoints, {} for anyone else (no banner)."""
+        if not self.env.user.has_group(GROUP_ADMINISTRATOR):
+            return {}
+        companies = self.env.companies
+        if not self.env["ps.webhook.endpoint"].sudo().search_count([("company_id", "in", companies.ids)]):
+            return {}
+        health = self.env["ps.webhook.delivery"]._ps_get_health(companies)
+        html = self.env["ir.qweb"]._render("ps_billing_events.board_health_banner", {"health": health})
+        return {"html": html}
 
     @api.model
     def _ps_get_action(self):

@@ -79,7 +79,15 @@ class TestWebhookAccessOverHttp(HttpCase, BillingEventsCase):
             self._refused(login, "ps.webhook.delivery", "_job_deliver", [[delivery], 1])
             self._refused(login, "ps.billing.event.hook", "_ps_emit_event", ["invoice.posted", []])
             self._refused(login, "ps.billing.readiness", "action_ps_open_integration_health", [[]])
+            # The board's banner route answers them nothing, whatever context they send.
+            self.authenticate(login, login)
+            banner = self.make_jsonrpc_request("/ps_billing_events/board_health", {"context": HOSTILE})
+            self.assertEqual(banner, {}, login)
         self.assertEqual(self._snapshot(), before)
+        # An administrator's board shows it.
+        self.authenticate("bc_events_admin", "bc_events_admin")
+        banner = self.make_jsonrpc_request("/ps_billing_events/board_health", {})
+        self.assertIn("Integration Health", banner["html"])
         # A controller reads the events (what happened), not where they went.
         self._call("bc_controller", "ps.billing.event", "read", [[event], ["uuid", "event_type"]])
         self._refused("bc_controller", "ps.webhook.delivery", "read", [[delivery], ["state"]])

@@ -168,6 +168,11 @@ class TestWebhookDelivery(BillingEventsCase):
         self.assertEqual(action["res_model"], "ps.webhook.health")
         with self.assertRaises(AccessError):
             self.env["ps.billing.readiness"].with_user(self.controller).action_ps_open_integration_health()
+        # The board's banner says it to administrators, and nothing to anyone else.
+        banner = self.env["ps.webhook.health"].with_user(self.administrator)._ps_get_banner()
+        self.assertIn("<span>1</span> dead letters", str(banner["html"]))
+        self.assertIn("<span>0</span> endpoints disabled", str(banner["html"]))
+        self.assertEqual(self.env["ps.webhook.health"].with_user(self.controller)._ps_get_banner(), {})
         # A second dead letter adds no second activity; a replay delivers it.
         with trap_jobs() as trap:
             delivery.with_user(self.administrator).action_replay()

@@ -1,6 +1,6 @@
 /** @odoo-module **/
 /* The administrator's walk through the integration (tests/test_role_walks.py): the board's
- * Integration Health panel, then the Business Events of the demo firm's evaluation. */
+ * Integration Health banner, then the Business Events of the demo firm's evaluation. */
 
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
@@ -23,12 +23,8 @@ tours.add("ps_walk_administrator_integration_health", {
     steps: () => [
         ...openBillingControl(),
         {
-            content: "The board shows Integration Health to an administrator",
-            trigger: 'button[name="action_ps_open_integration_health"]',
-        },
-        {
-            content: "The panel counts failing deliveries, dead letters and disabled endpoints",
-            trigger: '.modal .o_field_widget[name="dead_count"]:contains("1")',
+            content: "The board's banner counts the dead letter for an administrator",
+            trigger: '.o_ps_board_health .o_ps_health_dead:contains("1 dead letters")',
             isCheck: true,
         },
     ],
