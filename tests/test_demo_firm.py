@@ -6,6 +6,7 @@ consultant's, the milestone's share of its fee.
 """
 
 import re
+from datetime import timedelta
 
 from odoo.addons.ps_billing_readiness.models.ps_demo_firm_data import PEOPLE, ROLE_HOURLY_COST, ROLE_TITLE
 from odoo.tests import HttpCase, tagged
@@ -103,3 +104,59 @@ class TestDemoFirm(HttpCase):
         self.assertEqual(set(periods.mapped("state")), {"blocked"})
         self.assertEqual(events.sale_order_id, periods.sale_order_id)
         self.assertTrue(all(event.sequence_number >= 1 for event in events), "numbered per engagement")
+
+    def test_demo_retainer_is_drawn_down_period_by_period(self):
+        retainer = self.env["sale.order"].search([("ps_billing_model", "=", "retainer"), ("ps_retainer_hours", ">", 0)])
+        self.assertEqual(len(retainer), 1, "the demo firm has one retainer with hours")
+        self.assertEqual(
+            (retainer.ps_retainer_hours, retainer.ps_retainer_rollover_cap, retainer.ps_retainer_overage_rate),
+            (300.0, 40.0, 240.0),
+        )
+        periods = retainer.ps_retainer_period_ids.sorted("period_start")
+        self.assertGreaterEqual(len(periods), 3, "its periods from its start to today")
+        self.assertTrue(any(periods.mapped("hours_used")), "the demo's approved time draws it down")
+        self.assertTrue(periods.filtered("invoice_id"), "a past period is invoiced, its figures frozen")
+        for previous, period in zip(periods[:-1], periods[1:], strict=True):
+            with self.subTest(period=period.name):
+                self.assertEqual(period.period_start, previous.period_end + timedelta(days=1))
+                self.assertEqual(period.hours_rollover_in, previous.hours_rollover_out)
+        burn = self.env.ref(f"{CORE}.mail_activity_type_retainer_burn")
+        for period in periods:
+            with self.subTest(period=period.name):
+                self.assertLessEqual(period.hours_rollover_out, 40.0, "the rollover cap")
+                self.assertEqual(period.hours_available, 300.0 + period.hours_rollover_in)
+                self.assertEqual(period.amount_overage, period.currency_id.round(period.hours_overage * 240.0))
+                reached = [t for t in (50, 75, 90, 100) if period.burn_percent >= t]
+                self.assertEqual(period.alerted_threshold, reached[-1] if reached else 0)
+                alerts = self.env["mail.activity"].search(
+                    [
+                        ("res_model", "=", "ps.retainer.period"),
+                        ("res_id", "=", period.id),
+                        ("activity_type_id", "=", burn.id),
+                    ]
+                )
+                self.assertEqual(bool(alerts), bool(reached), "an alert once a threshold is reached")
+                if alerts:
+                    self.assertIn(retainer.user_id, alerts.user_id, "the salesperson is alerted")
+
+    def test_demo_change_order_waits_for_the_client_in_the_portal(self):
+        change = self.env["ps.change.order"].search([])
+        self.assertEqual(len(change), 1, "the demo firm has one change order")
+        self.assertEqual((change.name, change.state), ("CO-1", "submitted"))
+        self.assertEqual(change.partner_id, self.env.ref(f"{CORE}.demo_partner_alder"))
+        hours = change.line_ids.filtered(lambda line: line.change_type == "change_quantity")
+        self.assertEqual((hours.sale_line_id.product_uom_qty, hours.quantity), (160.0, 220.0))
+        milestone = change.line_ids - hours
+        self.assertEqual((milestone.name, milestone.price_unit), ("Third pilot region live", 18000.0))
+        self.assertEqual(change.amount_change, 18000.0 + 60 * 150.0)
+        self.assertIn("Third pilot region live", change.diff_html)
+        self.assertEqual(change._ps_get_evidence().mapped("name"), ["steering_committee_minutes.pdf"])
+        self.assertEqual(len(change.sale_order_id.order_line), 2, "nothing of it is on the engagement yet")
+
+        self.authenticate("demo.peter", "demo.peter")
+        counters = self.make_jsonrpc_request("/my/counters", {"counters": ["ps_change_order_count"]})
+        self.assertEqual(counters["ps_change_order_count"], 1)
+        self.assertIn(f'href="/my/change_orders/{change.id}"', self.url_open("/my/change_orders").text)
+        page = self.url_open(f"/my/change_orders/{change.id}").text
+        self.assertIn("steering_committee_minutes.pdf", page)
+        self.assertIn("o_ps_portal_approve", page)

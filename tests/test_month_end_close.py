@@ -9,6 +9,15 @@ engagement's project carries an expense linked to no sales order. After the
 cutoff the scheduled actions evaluate readiness, draft the ready engagements,
 the approval matrix routes the drafts, the controller approves and posts.
 Rerunning every scheduled action then changes nothing.
+
+Scope changes and a retainer ride along. In mid-October the rail client approves
+a change order in the portal (a senior safety-case review at 190.00 an hour)
+and finance applies it: October's time invoice bills its 14 hours, 2,660.00. On the milestone engagement a
+second change order (extra interfaces) is still waiting for the client while
+Oscar logs 12 hours on its task: their 1,800.00 are at risk and billed nowhere.
+A retainer started on 1 October (30 hours a month for 6,000.00, overage at
+180.00 an hour) draws down 36.5 approved hours: each burn alert fires once, and
+October's invoice bills the fee and the 6.5 hours of overage, 7,170.00.
 """
 
 import base64
@@ -106,7 +115,8 @@ class TestMonthEndClose(BillingControlCase):
         cls.eng_milestones = cls._engagement(cls.clients[0], cls.product_milestone, 1.0, price=10000.0)
         cls.eng_unaccepted = cls._engagement(cls.clients[1], cls.product_milestone, 1.0, price=8000.0)
         cls.eng_expense = cls._engagement(cls.clients[2], cls.product_time_materials, 100.0)
-        engagements = cls.eng_time | cls.eng_milestones | cls.eng_unaccepted | cls.eng_expense
+        cls.eng_retainer = cls._retainer_engagement()
+        engagements = cls.eng_time | cls.eng_milestones | cls.eng_unaccepted | cls.eng_expense | cls.eng_retainer
         cls.eng_milestones.ps_milestone_evidence_required = True
         engagements.with_user(cls.controller).action_ps_confirm_terms()
         cls.engagements = engagements
@@ -154,6 +164,42 @@ class TestMonthEndClose(BillingControlCase):
         return order
 
     @classmethod
+    def _retainer_engagement(cls):
+        """A retainer from 1 October: 30 hours a month for 6,000.00 (12 months), unused hours rolled over
+        up to 10, each hour beyond the month's allowance at 180.00."""
+        cls.product_retainer = cls.env["product.product"].create(
+            {
+                "name": "Advisory retainer (monthly)",
+                "type": "service",
+                "list_price": 6000.0,
+                "uom_id": cls.env.ref("uom.product_uom_unit").id,
+                "uom_po_id": cls.env.ref("uom.product_uom_unit").id,
+                "invoice_policy": "order",
+                "service_type": "manual",
+                "service_tracking": "task_in_project",
+            }
+        )
+        client = cls.env["res.partner"].create(
+            {"name": "Wingtip Advisory", "is_company": True, "email": "ap@wingtip.example.com"}
+        )
+        order = cls.env["sale.order"].create(
+            {
+                "partner_id": client.id,
+                "user_id": cls.controller.id,
+                "ps_billing_model": "retainer",
+                "ps_retainer_hours": 30.0,
+                "ps_retainer_rollover": True,
+                "ps_retainer_rollover_cap": 10.0,
+                "ps_retainer_overage_rate": 180.0,
+                "order_line": [Command.create({"product_id": cls.product_retainer.id, "product_uom_qty": 12.0})],
+            }
+        )
+        order.action_confirm()
+        order.date_order = "2026-10-01 09:00:00"
+        order.order_line.project_id.write({"user_id": cls.project_manager.id})
+        return order
+
+    @classmethod
     def _project(cls, order):
         return order.order_line.project_id[:1]
 
@@ -178,6 +224,12 @@ class TestMonthEndClose(BillingControlCase):
             "findings": self.env["ps.readiness.finding"].search_count([]),
         }
 
+    def _retainer_alerts(self, period):
+        burn = self.env.ref("ps_billing_readiness.mail_activity_type_retainer_burn")
+        return self.env["mail.activity"].search(
+            [("activity_type_id", "=", burn.id), ("res_model", "=", "ps.retainer.period"), ("res_id", "=", period.id)]
+        )
+
     def _readiness(self, order):
         return self.env["ps.billing.readiness"].search(
             [
@@ -198,9 +250,83 @@ class TestMonthEndClose(BillingControlCase):
         oscar_lines = log.browse()
         for day in list(october_weekdays())[:10]:
             oscar_lines |= self._log_time(self.employee_oscar, 8.0, day, task=task, name="Interlocking design")
+        # The retainer: Oscar advises Wingtip in the second half of the month, 36.5 hours of 30 included.
+        oscar_retainer = log.browse()
+        for day, hours in ((15, 8.0), (16, 8.0), (19, 8.0), (20, 8.0), (21, 4.5)):
+            oscar_retainer |= self._log_time(
+                self.employee_oscar, hours, date(2026, 10, day), task=self.eng_retainer.order_line.task_id
+            )
+
+        # Change orders. On the rail engagement, a senior safety-case review sold by the hour: the client
+        # approves it in the portal, finance applies it (a new sales line), and Oscar works 14 hours on it.
+        hour = self.env.ref("uom.product_uom_hour")
+        review = self.env["product.product"].create(
+            {
+                "name": "Safety case review (senior, by the hour)",
+                "type": "service",
+                "list_price": 190.0,
+                "uom_id": hour.id,
+                "uom_po_id": hour.id,
+                "invoice_policy": "delivery",
+                "service_type": "timesheet",
+                "service_tracking": "task_in_project",
+            }
+        )
+        Change = self.env["ps.change.order"].with_user(self.project_manager)
+        with freeze_time("2026-10-14 09:00:00"):
+            rail_change = Change.create(
+                {
+                    "sale_order_id": self.eng_time.id,
+                    "reason": "The client wants the safety case reviewed by a senior engineer.",
+                    "line_ids": [
+                        Command.create(
+                            {"change_type": "add_line", "product_id": review.id, "quantity": 40.0, "price_unit": 190.0}
+                        )
+                    ],
+                }
+            )
+            rail_change.action_submit()
+        with freeze_time("2026-10-16 14:00:00"):
+            # What the portal's approve button does for the client's contact, after its access check.
+            rail_change.sudo()._ps_portal_approve(self.client_contact, "Nora North", ip="203.0.113.7")
+        with freeze_time("2026-10-19 09:00:00"):
+            rail_change.with_user(self.controller).action_apply()
+        self.assertEqual((rail_change.name, rail_change.state), ("CO-1", "applied"))
+        review_line = self.eng_time.order_line.filtered(lambda line: line.product_id == review)
+        self.assertEqual((review_line.product_uom_qty, review_line.price_unit), (40.0, 190.0))
+        oscar_review = self._log_time(self.employee_oscar, 8.0, date(2026, 10, 26), task=review_line.task_id)
+        oscar_review |= self._log_time(self.employee_oscar, 6.0, date(2026, 10, 27), task=review_line.task_id)
+
+        # On the milestone engagement, two more interfaces (40 hours at 150.00) wait for the client
+        # while Oscar logs 12 hours on their task.
+        interfaces = self.env["project.task"].create(
+            {"name": "Extra station interfaces", "project_id": self._project(self.eng_milestones).id}
+        )
+        with freeze_time("2026-10-21 09:00:00"):
+            pending_change = Change.create(
+                {
+                    "sale_order_id": self.eng_milestones.id,
+                    "reason": "Two more station interfaces, asked for at the design review.",
+                    "task_ids": [Command.set(interfaces.ids)],
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "change_type": "add_line",
+                                "product_id": self.product_time_materials.id,
+                                "quantity": 40.0,
+                                "price_unit": 150.0,
+                            }
+                        )
+                    ],
+                }
+            )
+            pending_change.action_submit()
+        oscar_change = self._log_time(self.employee_oscar, 8.0, date(2026, 10, 22), task=interfaces)
+        oscar_change |= self._log_time(self.employee_oscar, 4.0, date(2026, 10, 23), task=interfaces)
+
         with freeze_time("2026-10-29 17:00:00"):
             carla_lines.with_user(self.consultant).action_ps_submit()
-            oscar_lines.with_user(self.oscar).action_ps_submit()
+            (oscar_lines | oscar_retainer | oscar_change | oscar_review).with_user(self.oscar).action_ps_submit()
 
         # Milestones: design reached with evidence and accepted; go-live reached, not accepted.
         with freeze_time("2026-10-12"):
@@ -263,7 +389,9 @@ class TestMonthEndClose(BillingControlCase):
         # The project manager approves October, but one day of Carla's, which he rejects.
         rejected = carla_lines[3]
         with freeze_time("2026-11-02 08:00:00"):
-            (carla_lines - rejected | oscar_lines).with_user(self.project_manager).action_ps_approve()
+            (carla_lines - rejected | oscar_lines | oscar_retainer | oscar_change | oscar_review).with_user(
+                self.project_manager
+            ).action_ps_approve()
             action = rejected.with_user(self.project_manager).action_ps_reject()
             self.env[action["res_model"]].with_user(self.project_manager).with_context(**action["context"]).create(
                 {"reason": "Logged on the wrong engagement"}
@@ -308,9 +436,12 @@ class TestMonthEndClose(BillingControlCase):
         approved_hours = 8.0 * (len(carla_lines) - 1 + len(oscar_lines))
         time_line = time_draft.invoice_line_ids.filtered(lambda line: line.product_id == self.product_time_materials)
         self.assertEqual(time_line.quantity, approved_hours)
-        self.assertEqual(time_draft.amount_untaxed, approved_hours * 150.0)
+        # And Oscar's 14 hours on the line of the applied change order: 248 hours at 150.00, 14 at 190.00.
+        review_billed = time_draft.invoice_line_ids.filtered(lambda line: line.product_id == review)
+        self.assertEqual((review_billed.quantity, review_billed.price_subtotal), (14.0, 2660.0))
+        self.assertEqual(time_draft.amount_untaxed, 39860.0)
         billed = self.env["account.analytic.line"].search([("timesheet_invoice_id", "=", time_draft.id)])
-        self.assertEqual(billed, (carla_lines - rejected) | oscar_lines, "the rejected day is not billed")
+        self.assertEqual(billed, (carla_lines - rejected) | oscar_lines | oscar_review, "not the rejected day")
         self.assertFalse(rejected.timesheet_invoice_id)
 
         # The milestone draft bills the accepted design milestone only (40 % of 10,000).
@@ -318,9 +449,45 @@ class TestMonthEndClose(BillingControlCase):
         self.assertEqual(milestone_draft.amount_untaxed, 4000.0)
         self.assertEqual(milestone_draft.invoice_line_ids.quantity, 0.4)
 
+        # The pending change order changed nothing billable: its 12 hours (1,800.00) are at risk, unbilled.
+        self.assertEqual(pending_change.state, "submitted")
+        self.assertEqual(self.eng_milestones.order_line.product_id, self.product_milestone)
+        at_risk = ready_milestones.finding_ids.filtered(lambda f: f.check_code == "change_order_pending")
+        self.assertEqual((at_risk.severity, at_risk.amount_at_risk), ("warning", 1800.0))
+        self.assertEqual((at_risk.res_model, at_risk.res_id), ("ps.change.order", pending_change.id))
+        self.assertFalse(oscar_change.timesheet_invoice_id)
+        self.assertNotIn(self.product_time_materials, milestone_draft.invoice_line_ids.product_id)
+
+        # The retainer's October: 36.5 approved hours of 30, each burn alert once (the project manager's
+        # and the salesperson's activity name the highest), and one invoice of the fee and the overage.
+        ready_retainer = self._readiness(self.eng_retainer)
+        self.assertEqual(ready_retainer.state, "invoiced")
+        october = self.eng_retainer.ps_retainer_period_ids.filtered(lambda p: p.period_start == OCTOBER[0])
+        self.assertEqual(
+            (october.hours_available, october.hours_used, october.hours_overage, october.hours_rollover_out),
+            (30.0, 36.5, 6.5, 0.0),
+        )
+        self.assertEqual((october.amount_overage, october.alerted_threshold), (1170.0, 100))
+        alerts = self._retainer_alerts(october)
+        self.assertEqual((len(alerts), alerts.user_id), (2, self.project_manager | self.controller))
+        self.assertTrue(all("at 100%" in summary for summary in alerts.mapped("summary")))
+        retainer_draft = ready_retainer.invoice_id
+        self.assertEqual(october.invoice_id, retainer_draft)
+        fee = retainer_draft.invoice_line_ids.filtered(lambda line: line.product_id == self.product_retainer)
+        overage = retainer_draft.invoice_line_ids - fee
+        self.assertEqual((fee.quantity, fee.price_subtotal), (1.0, 6000.0))
+        self.assertEqual((overage.quantity, overage.price_unit, overage.price_subtotal), (6.5, 180.0, 1170.0))
+        self.assertEqual(retainer_draft.amount_untaxed, 7170.0)
+        if "ps.billing.event" in self.env:
+            events = self.env["ps.billing.event"].search(
+                [("event_type", "=", "retainer.threshold"), ("sale_order_id", "=", self.eng_retainer.id)]
+            )
+            self.assertEqual(len(events), 4, "50, 75, 90 and 100 %, once each")
+
         # The matrix: the large time draft waits for a finance controller, the small one goes straight through.
         self.assertEqual(time_draft.ps_approval_state, "pending")
         self.assertEqual(milestone_draft.ps_approval_state, "not_required")
+        self.assertEqual(retainer_draft.ps_approval_state, "pending")
         with self.assertRaises(UserError):
             time_draft.with_user(self.controller).action_post()
         # The project manager is an approver of the rule, but he approved the billed time:
@@ -329,8 +496,10 @@ class TestMonthEndClose(BillingControlCase):
             time_draft.with_user(self.project_manager).action_ps_approve(comment="Looks right")
         time_draft.with_user(self.controller).action_ps_approve(comment="Hours match the approved timesheets")
         self.assertEqual(time_draft.ps_approval_state, "approved")
-        (time_draft | milestone_draft).with_user(self.controller).action_post()
-        self.assertEqual(set((time_draft | milestone_draft).mapped("state")), {"posted"})
+        retainer_draft.with_user(self.controller).action_ps_approve(comment="Fee and overage as drawn down")
+        drafts = time_draft | milestone_draft | retainer_draft
+        drafts.with_user(self.controller).action_post()
+        self.assertEqual(set(drafts.mapped("state")), {"posted"})
 
         # Rerunning every scheduled action, twice, changes nothing -------------------------
         with freeze_time("2026-11-04 18:00:00"):
@@ -346,3 +515,5 @@ class TestMonthEndClose(BillingControlCase):
             ]
         )
         self.assertEqual(len(consultant_reminders), 1, "still one reminder for October")
+        self.assertEqual(self._retainer_alerts(october), alerts, "each burn alert once")
+        self.assertEqual(self.eng_retainer.ps_retainer_period_ids.filtered("invoice_id"), october)

@@ -50,6 +50,26 @@ class TestProtectedFields(ApprovalCase):
                 "hours": 8.0,
             }
         )
+        # A retainer with its first periods drawn down by the engine, and a change order.
+        retainer = cls.env["sale.order"].create(
+            {
+                "partner_id": cls.client.id,
+                "ps_billing_model": "retainer",
+                "ps_retainer_hours": 20.0,
+                "ps_retainer_overage_rate": 200.0,
+                "order_line": [Command.create({"product_id": cls.product_fixed_fee.id, "product_uom_qty": 3.0})],
+            }
+        )
+        retainer.action_confirm()
+        retainer.date_order = "2026-10-01 09:00:00"
+        retainer._ps_refresh_retainer(cls.today)
+        cls.env["ps.change.order"].create(
+            {
+                "sale_order_id": cls.engagement.id,
+                "reason": "More interfaces",
+                "line_ids": [Command.create({"change_type": "add_line", "product_id": cls.product_fixed_fee.id})],
+            }
+        )
 
     def _models(self):
         children = self.env.registry["ps.protected.mixin"]._inherit_children
@@ -68,6 +88,8 @@ class TestProtectedFields(ApprovalCase):
             "ps.approval.request": [("move_id", "=", self.draft.id)],
             "ps.timesheet.compliance": [("employee_id", "=", self.employee_consultant.id)],
             "ps.timesheet.reminder": [("employee_id", "=", self.employee_consultant.id)],
+            "ps.change.order": [("sale_order_id", "=", self.engagement.id)],
+            "ps.retainer.period": [("sale_order_id.partner_id", "=", self.client.id)],
         }.get(model_name, [])
         record = Model.search(domain, limit=1)
         self.assertTrue(record, f"the set-up made no {model_name} to attack")
@@ -116,7 +138,9 @@ class TestProtectedFields(ApprovalCase):
                     "project.milestone",
                     "ps.approval.request",
                     "ps.billing.readiness",
+                    "ps.change.order",
                     "ps.readiness.finding",
+                    "ps.retainer.period",
                     "ps.timesheet.compliance",
                     "ps.timesheet.reminder",
                     "sale.order",
@@ -219,6 +243,11 @@ class TestProtectedFields(ApprovalCase):
                 self.controller,
                 "sale.order",
                 {"partner_id": self.client.id, "ps_terms_confirmed": True},
+            ),
+            (
+                self.controller,
+                "ps.change.order",
+                {"sale_order_id": self.engagement.id, "reason": "Approved at birth", "state": "approved"},
             ),
         ]
         for user, model_name, vals in attempts:

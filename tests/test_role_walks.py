@@ -51,6 +51,21 @@ class TestRoleWalks(HttpCase):
             "ps_walk_controller_failed_job_exception", "demo.fiona", "controller-5-failed-job-exception", url=url
         )
 
+    def test_controller_walk_to_a_change_order_and_a_retainer(self):
+        """The demo change order waits for the client: the controller reads its diff against the engagement;
+        then the demo retainer's periods, from the engagement's Retainer button."""
+        self._walk("ps_walk_controller_change_order", "demo.fiona", "controller-6-change-order")
+        retainer = self.env["sale.order"].search([("ps_billing_model", "=", "retainer"), ("ps_retainer_hours", ">", 0)])
+        self.assertTrue(retainer.ps_retainer_period_ids, "the demo retainer is drawn down")
+        url = f"/web#model=sale.order&id={retainer.id}&view_type=form"
+        self._walk("ps_walk_controller_retainer", "demo.fiona", "controller-7-retainer", url=url)
+
+    def test_client_walk_to_a_change_order_in_the_portal(self):
+        change = self.env["ps.change.order"].search([("state", "=", "submitted")], order="id", limit=1)
+        self.assertTrue(change, "the demo change order waits for the client")
+        url = f"/my/change_orders/{change.id}"
+        self._walk("ps_walk_client_change_order_portal", "demo.peter", "client-1-change-order-portal", url=url)
+
     def test_project_manager_walk(self):
         self._walk("ps_walk_project_manager", "demo.sofia", "project-manager-1-timesheets-to-approve")
         self._walk("ps_walk_project_manager_exceptions", "demo.sofia", "project-manager-2-exceptions")

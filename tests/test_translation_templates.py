@@ -18,6 +18,7 @@ SUITE = (
     "ps_timesheet_compliance",
     "ps_milestone_billing",
     "ps_billing_approvals",
+    "ps_change_orders",
     "ps_billing_events",
 )
 

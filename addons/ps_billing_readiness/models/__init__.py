@@ -17,11 +17,13 @@ from . import ps_demo_firm
 from . import ps_exception_flag
 from . import ps_readiness_check
 from . import ps_readiness_finding
+from . import ps_retainer_period
 from . import ps_unbilled_wip_report
 from . import res_company
 from . import res_config_settings
 from . import sale_order
 from . import sale_order_line
+from . import sale_order_retainer
 
 # After sale_order: they extend its actions.
 from . import ps_billing_digest

@@ -1,6 +1,6 @@
 # Copyright 2026 Billing Control
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import models
+from odoo import api, models
 
 
 class AccountAnalyticLine(models.Model):
@@ -11,3 +11,11 @@ class AccountAnalyticLine(models.Model):
         """The engagements of these timesheet lines: their sales line's and their project's."""
         timesheets = self.sudo().filtered("project_id")
         return (timesheets.so_line.order_id | timesheets.project_id.sale_order_id).with_env(self.env)
+
+    @api.model
+    def _ps_get_approved_time_domain(self):
+        """Return the domain of the time that counts as approved (a retainer draws down approved time only).
+
+        All time in the core alone; the timesheet compliance module narrows it to approved timesheets.
+        """
+        return []

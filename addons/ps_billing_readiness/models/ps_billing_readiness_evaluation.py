@@ -100,6 +100,8 @@ class PsBillingReadiness(models.Model):
             for company, company_orders in orders.grouped("company_id").items():
                 records |= self._evaluate_orders(company_orders, company._ps_today())
             return records
+        # The retainers' drawdown first: their overage lines are part of what the checks read.
+        orders.sudo()._ps_refresh_retainer(day)
         records = self.sudo()._get_or_create_for_orders(orders.sudo(), day)
         records._evaluate(day)
         orders.sudo().write({"ps_readiness_dirty": False, "ps_readiness_evaluated_on": day})

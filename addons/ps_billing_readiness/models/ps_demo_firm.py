@@ -219,6 +219,7 @@ class PsDemoFirm(models.AbstractModel):
                     "ps_client_po_ref": spec.get("po") or False,
                     "ps_client_approval_required": spec.get("client_approval", False),
                     **({"ps_billing_model": spec["billing_model"]} if "billing_model" in spec else {}),
+                    **spec.get("retainer", {}),
                     "order_line": [
                         Command.create(
                             {"product_id": products[product].id, "product_uom_qty": qty, "price_unit": price}

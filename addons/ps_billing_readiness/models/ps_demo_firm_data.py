@@ -89,6 +89,14 @@ ENGAGEMENTS = (
         "client_approval": True,
         "billing_model": "retainer",
         "lines": (("retainer", 6, 9500.0),),
+        # Retainer terms: hours a month, unused hours rolled over up to the cap, overage and burn alerts.
+        "retainer": {
+            "ps_retainer_hours": 300.0,
+            "ps_retainer_rollover": True,
+            "ps_retainer_rollover_cap": 40.0,
+            "ps_retainer_overage_rate": 240.0,
+            "ps_retainer_thresholds": "50,75,90,100",
+        },
     },
     {
         "key": "alder_stores",

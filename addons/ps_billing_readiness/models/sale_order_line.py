@@ -36,6 +36,34 @@ class SaleOrderLine(models.Model):
             for line in milestone_lines:
                 delivered = shares.get(line.id, 0.0) * line.product_uom_qty
                 result[line.id] = max(0.0, min(line.qty_to_invoice, delivered - line.qty_invoiced))
+        result.update(self._ps_get_retainer_deliverable_quantities(period_end))
+        return result
+
+    def _ps_get_retainer_deliverable_quantities(self, period_end):
+        """Return {line id: quantity} for the retainer lines among these: a fee line delivers one unit per
+        period begun by ``period_end``, the overage line the overage hours of those periods."""
+        orders = self.order_id.filtered("ps_is_retainer")
+        fee_lines = self & orders._ps_get_retainer_fee_lines()
+        overage_lines = self & orders._ps_get_retainer_overage_lines()
+        if not fee_lines and not overage_lines:
+            return {}
+        day = fields.Date.to_date(period_end)
+        periods = (
+            self.env["ps.retainer.period"]
+            .sudo()
+            ._read_group(
+                [("sale_order_id", "in", orders.ids), ("period_start", "<=", day)],
+                ["sale_order_id"],
+                ["hours_overage:sum"],
+            )
+        )
+        overage = dict(periods)
+        result = {}
+        for line in fee_lines:
+            begun = len(line.order_id._ps_get_retainer_periods_until(day))
+            result[line.id] = max(0.0, min(line.qty_to_invoice, begun - line.qty_invoiced))
+        for line in overage_lines:
+            result[line.id] = max(0.0, min(line.qty_to_invoice, overage.get(line.order_id, 0.0) - line.qty_invoiced))
         return result
 
     def _ps_get_milestone_shares(self, period_end):

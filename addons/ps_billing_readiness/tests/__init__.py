@@ -16,3 +16,5 @@ from . import test_billing_run_jobs
 from . import test_digest_activities
 from . import test_finding_replacement
 from . import test_month_end_job_failures
+from . import test_retainer
+from . import test_retainer_access_http

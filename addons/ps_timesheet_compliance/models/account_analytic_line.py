@@ -96,6 +96,11 @@ class AccountAnalyticLine(models.Model):
         return ["!", *expression.AND([domain])]
 
     @api.model
+    def _ps_get_approved_time_domain(self):
+        """Return the approved timesheets only: a retainer draws down approved time (core hook)."""
+        return expression.AND([super()._ps_get_approved_time_domain(), [("ps_state", "=", "approved")]])
+
+    @api.model
     def _get_ps_approvable_domain(self, user):
         """Return the domain of the timesheet lines ``user`` may review (approve, reject, reset)."""
         domain = [("user_id", "!=", user.id)]

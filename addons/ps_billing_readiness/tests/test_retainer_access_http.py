@@ -1,0 +1,87 @@
+# Copyright 2026 Billing Control
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Retainer terms and drawdown over ``/web/dataset/call_kw`` with hostile values and contexts, checked in
+the database afterwards."""
+
+from datetime import date
+
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import JsonRpcException
+from odoo.tools import mute_logger
+
+from .common import GROUP_CONSULTANT
+from .test_retainer import RetainerCase
+
+HOSTILE_CONTEXTS = (
+    {},
+    {"tracking_disable": True, "ps_terms_keep_confirmed": True, "ps_approval_internal": True},
+    {"default_hours_used": 0, "default_invoice_id": 1, "active_test": False},
+)
+
+
+@tagged("post_install", "-at_install")
+class TestRetainerAccessOverHttp(HttpCase, RetainerCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        new_test_user(cls.env, login="bc_carl_ret", groups=GROUP_CONSULTANT)
+        cls.salesperson = new_test_user(cls.env, login="bc_sam_ret", groups="sales_team.group_sale_salesman")
+        cls.project_manager.password = "bc_manager"
+        cls.retainer.user_id = cls.salesperson
+        cls._log(30.0, date(2026, 10, 14))
+        cls._confirm_terms(cls.retainer)
+        cls._evaluate(cls.retainer, date(2026, 11, 10))
+        cls.october = cls.retainer.ps_retainer_period_ids.filtered(lambda p: p.period_start == date(2026, 10, 1))
+
+    def _call(self, login, model, method, args, context=None):
+        self.authenticate(login, login)
+        params = {"model": model, "method": method, "args": args, "kwargs": {"context": context or {}}}
+        return self.make_jsonrpc_request(f"/web/dataset/call_kw/{model}/{method}", params)
+
+    def _refused(self, login, model, method, args, context=None):
+        with mute_logger("odoo.http"), self.assertRaises(JsonRpcException):
+            self._call(login, model, method, args, context=context)
+
+    def test_drawdown_is_written_by_the_engine_only(self):
+        period = self.october
+        for login in ("bc_carl_ret", "bc_sam_ret", "bc_manager"):
+            for context in HOSTILE_CONTEXTS:
+                self._refused(login, "ps.retainer.period", "write", [period.ids, {"hours_used": 0.0}], context)
+                self._refused(login, "ps.retainer.period", "write", [period.ids, {"alerted_threshold": 1000}], context)
+                self._refused(login, "ps.retainer.period", "unlink", [period.ids], context)
+                self._refused(
+                    login,
+                    "ps.retainer.period",
+                    "create",
+                    [{"sale_order_id": self.retainer.id, "period_start": "2026-12-01", "period_end": "2026-12-31"}],
+                    context,
+                )
+                self._refused(login, "sale.order", "_ps_refresh_retainer", [self.retainer.ids, "2026-11-10"], context)
+        self.env.invalidate_all()
+        self.assertEqual((period.hours_used, period.hours_rollover_out), (30.0, 10.0))
+        self.assertEqual(len(self.retainer.ps_retainer_period_ids), 3)
+
+    def test_retainer_terms_change_only_with_the_confirmation_withdrawn(self):
+        for context in HOSTILE_CONTEXTS:
+            self._refused(
+                "bc_carl_ret", "sale.order", "write", [self.retainer.ids, {"ps_retainer_hours": 400}], context
+            )
+            self._refused(
+                "bc_sam_ret",
+                "sale.order",
+                "write",
+                [self.retainer.ids, {"ps_retainer_hours": 400, "ps_terms_confirmed": True}],
+                context,
+            )
+        self.env.invalidate_all()
+        self.assertEqual(self.retainer.ps_retainer_hours, 40.0)
+        self.assertTrue(self.retainer.ps_terms_confirmed)
+        # The salesperson may change the terms of their engagement: finance's confirmation goes, whatever the context.
+        vals = {"ps_retainer_overage_rate": 1.0}
+        self._call("bc_sam_ret", "sale.order", "write", [self.retainer.ids, vals], HOSTILE_CONTEXTS[1])
+        self.env.invalidate_all()
+        self.assertEqual(self.retainer.ps_retainer_overage_rate, 1.0)
+        self.assertFalse(self.retainer.ps_terms_confirmed)
+        self.assertTrue(
+            self.retainer.message_ids.filtered(lambda m: "finance must confirm them again" in (m.body or ""))
+        )

@@ -1,0 +1,1 @@
+from . import ps_change_order_decision
