@@ -20,6 +20,7 @@ SUITE = (
     "ps_billing_approvals",
     "ps_change_orders",
     "ps_billing_events",
+    "ps_billing_api",
 )
 
 

@@ -7,6 +7,7 @@ from . import ps_event_hook
 from . import account_analytic_line
 from . import account_move
 from . import hr_expense
+from . import project_milestone
 from . import ps_billing_model
 from . import ps_billing_readiness
 from . import ps_billing_readiness_evaluation

@@ -19,3 +19,13 @@ class AccountAnalyticLine(models.Model):
         All time in the core alone; the timesheet compliance module narrows it to approved timesheets.
         """
         return []
+
+    def _ps_get_sync_locked_lines(self):
+        """Hook: return those of these lines that a synchronisation from another system may not change
+        (none in the core; the timesheet compliance module returns the approved ones)."""
+        return self.browse()
+
+    def _ps_sync_submit(self):
+        """Hook: submit these lines for approval on behalf of their employees, as the system they were
+        synchronised from says; return the lines submitted (none in the core, which has no approval)."""
+        return self.browse()

@@ -399,3 +399,37 @@ class ProjectMilestone(models.Model):
                 days,
             )
         )
+
+    # ------------------------------------------------------------
+    # E-signature platforms (core hook, used by the REST API)
+    # ------------------------------------------------------------
+
+    def _ps_record_client_acceptance(self, signatory_name, signed_on, document_name, document_data, source=None):
+        """Attach the signed document as evidence and accept the milestone as signed (core hook)."""
+        super()._ps_record_client_acceptance(signatory_name, signed_on, document_name, document_data, source)
+        self.ensure_one()
+        if self.ps_acceptance_state != "awaiting":
+            raise UserError(_("Milestone %(milestone)s is not awaiting acceptance.", milestone=self.name))
+        evidence = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": document_name,
+                    "raw": document_data,
+                    "res_model": self._name,
+                    "res_id": self.id,
+                }
+            )
+        )
+        self.invalidate_recordset(["ps_evidence_count"])
+        self._ps_check_can_accept(check_user=False)
+        comment = _(
+            "Signed on %(platform)s (evidence: %(document)s).",
+            platform=source or _("an e-signature platform"),
+            document=document_name,
+        )
+        self.sudo()._ps_do_accept(signatory_name=signatory_name, comment=comment)
+        # The acceptance dates from the signature, not from its notification: it decides the billing period.
+        self._ps_write_acceptance({"ps_accepted_on": signed_on})
+        return evidence

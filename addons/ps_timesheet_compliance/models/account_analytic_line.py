@@ -491,3 +491,17 @@ class AccountAnalyticLine(models.Model):
         )
         for line in self.sudo():
             line.message_post(body=_("Reset to draft by %s.", self.env.user.name))
+
+    # ------------------------------------------------------------
+    # Synchronisation from other systems (core hooks, used by the REST API)
+    # ------------------------------------------------------------
+
+    def _ps_get_sync_locked_lines(self):
+        """Return the approved lines: a synchronisation cannot change them (core hook)."""
+        return super()._ps_get_sync_locked_lines() | self.filtered(lambda line: line.ps_state == "approved")
+
+    def _ps_sync_submit(self):
+        """Submit the draft or rejected lines (with a project) on behalf of their employees (core hook)."""
+        lines = self.filtered(lambda line: line.project_id and line.ps_state in ("draft", "rejected"))
+        lines._do_ps_submit()
+        return super()._ps_sync_submit() | lines

@@ -1,0 +1,122 @@
+# Copyright 2026 Billing Control
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import _, api, models
+from odoo.tools import float_compare
+
+from ..problems import line_error
+
+MAX_HOURS = 24.0
+
+
+class PsApiTimesheetBatch(models.AbstractModel):
+    """``POST /timesheets:batch``: timesheet lines from a time tracker or PSA, upserted by external id."""
+
+    _name = "ps.api.timesheet.batch"
+    _inherit = "ps.api.batch.mixin"
+    _description = "API Timesheet Batch"
+
+    _ps_target_model = "account.analytic.line"
+
+    @api.model
+    def _ps_prepare_batch_context(self, lines):
+        context = super()._ps_prepare_batch_context(lines)
+        context["employees"] = self._ps_resolve_records("hr.employee", lines, "employee")
+        context["projects"] = self._ps_resolve_records("project.project", lines, "project")
+        context["tasks"] = self._ps_resolve_records("project.task", lines, "task")
+        context["locked"] = context["existing_records"]._ps_get_sync_locked_lines()
+        return context
+
+    @api.model
+    def _ps_plan_line(self, index, line, context):
+        """Return (errors, action) of one line: what is wrong with it, or what to write."""
+        errors = []
+        source = line["source"]
+        employee = context["employees"].get((source, line["employee"]))
+        project = context["projects"].get((source, line["project"]))
+        task = context["tasks"].get((source, line["task"])) if line.get("task") else None
+        if not employee:
+            errors.append(line_error(index, line, "employee_unmapped", _("The employee is not mapped."), "employee"))
+        elif not employee.active:
+            errors.append(line_error(index, line, "employee_inactive", _("The employee is archived."), "employee"))
+        if not project:
+            errors.append(line_error(index, line, "project_unmapped", _("The project is not mapped."), "project"))
+        else:
+            order_line = task.sale_line_id if task and task.project_id == project else None
+            errors += self._ps_check_engagement(index, line, project, line["date"], context, order_line)
+            if employee and employee.company_id and employee.company_id != project.company_id:
+                errors.append(
+                    line_error(
+                        index, line, "company_mismatch", _("The employee works for another company."), "employee"
+                    )
+                )
+        if line.get("task") and not task:
+            errors.append(line_error(index, line, "task_unmapped", _("The task is not mapped."), "task"))
+        elif task and project and task.project_id != project:
+            errors.append(
+                line_error(index, line, "task_project_mismatch", _("The task is not of the project."), "task")
+            )
+        hours = line["hours"]
+        if not 0 < hours <= MAX_HOURS:
+            errors.append(
+                line_error(index, line, "hours_out_of_range", _("Hours must be above 0 and at most 24."), "hours")
+            )
+        if errors:
+            return errors, None
+        vals = {
+            "name": line.get("description") or "/",
+            "employee_id": employee.id,
+            "project_id": project.id,
+            "task_id": task.id if task else False,
+            "date": line["date"],
+            "unit_amount": hours,
+        }
+        action = {
+            "index": index,
+            "vals": vals,
+            "submit": line.get("state") == "submitted",
+            "key": (source, line["external_id"]),
+        }
+        record_id = context["existing"].get(action["key"])
+        record = context["existing_by_id"].get(record_id)
+        if record:
+            action["record"] = record
+            action["changed"] = self._ps_changed(record, vals)
+            if action["changed"] and record in context["locked"]:
+                return [
+                    line_error(index, line, "line_locked", _("The line is approved: a sync cannot change it any more."))
+                ], None
+        return [], action
+
+    @api.model
+    def _ps_changed(self, record, vals):
+        """Return whether ``vals`` change the timesheet line ``record``."""
+        return (
+            record.name != vals["name"]
+            or record.employee_id.id != vals["employee_id"]
+            or record.project_id.id != vals["project_id"]
+            or record.task_id.id != (vals["task_id"] or False)
+            or record.date != vals["date"]
+            or float_compare(record.unit_amount, vals["unit_amount"], precision_digits=6) != 0
+        )
+
+    @api.model
+    def _ps_apply(self, actions):
+        Line = self.env["account.analytic.line"].sudo()
+        written = {}
+        creates = [action for action in actions if not action.get("record")]
+        # One create for the batch: the readiness marks and the compliance refresh run once.
+        created = Line.create([action["vals"] for action in creates])
+        for action, record in zip(creates, created, strict=True):
+            written[action["index"]] = ("created", record)
+        self.env["ps.sync.mapping"]._ps_map_created(
+            "account.analytic.line", {action["key"]: record.id for action, record in zip(creates, created, strict=True)}
+        )
+        for action in actions:
+            if action.get("record"):
+                if action["changed"]:
+                    action["record"].write(action["vals"])
+                written[action["index"]] = ("updated" if action["changed"] else "unchanged", action["record"])
+        to_submit = Line.browse([written[action["index"]][1].id for action in actions if action["submit"]])
+        if to_submit:
+            to_submit._ps_sync_submit()
+        return written

@@ -1,0 +1,1 @@
+from .billing_v1 import router
