@@ -191,6 +191,26 @@ class PsApiBatchMixin(models.AbstractModel):
         raise NotImplementedError
 
     @api.model
+    def _ps_upsert(self, res_model, actions):
+        """Create the new records of ``actions`` in one ``create`` (and map them to their external ids),
+        write those that changed; return {index: (status, record)}, status created, updated or unchanged."""
+        written = {}
+        creates = [action for action in actions if not action.get("record")]
+        # One create for the batch: the readiness marks and the compliance refresh run once.
+        created = self.env[res_model].sudo().create([action["vals"] for action in creates])
+        for action, record in zip(creates, created, strict=True):
+            written[action["index"]] = ("created", record)
+        self.env["ps.sync.mapping"]._ps_map_created(
+            res_model, {action["key"]: record.id for action, record in zip(creates, created, strict=True)}
+        )
+        for action in actions:
+            if action.get("record"):
+                if action["changed"]:
+                    action["record"].write(action["vals"])
+                written[action["index"]] = ("updated" if action["changed"] else "unchanged", action["record"])
+        return written
+
+    @api.model
     def _ps_prepare_result(self, lines, written, errors, mode):
         errors_by_index = {}
         for error in errors:

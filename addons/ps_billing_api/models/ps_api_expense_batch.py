@@ -141,20 +141,7 @@ class PsApiExpenseBatch(models.AbstractModel):
 
     @api.model
     def _ps_apply(self, actions):
-        Expense = self.env["hr.expense"].sudo()
-        written = {}
-        creates = [action for action in actions if not action.get("record")]
-        created = Expense.create([action["vals"] for action in creates])
-        for action, record in zip(creates, created, strict=True):
-            written[action["index"]] = ("created", record)
-        self.env["ps.sync.mapping"]._ps_map_created(
-            "hr.expense", {action["key"]: record.id for action, record in zip(creates, created, strict=True)}
-        )
-        for action in actions:
-            if action.get("record"):
-                if action["changed"]:
-                    action["record"].write(action["vals"])
-                written[action["index"]] = ("updated" if action["changed"] else "unchanged", action["record"])
+        written = self._ps_upsert("hr.expense", actions)
         self._ps_attach_receipts(
             {written[action["index"]][1]: action["receipt"] for action in actions if action["receipt"]}
         )

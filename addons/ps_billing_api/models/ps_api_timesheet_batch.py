@@ -102,20 +102,7 @@ class PsApiTimesheetBatch(models.AbstractModel):
     @api.model
     def _ps_apply(self, actions):
         Line = self.env["account.analytic.line"].sudo()
-        written = {}
-        creates = [action for action in actions if not action.get("record")]
-        # One create for the batch: the readiness marks and the compliance refresh run once.
-        created = Line.create([action["vals"] for action in creates])
-        for action, record in zip(creates, created, strict=True):
-            written[action["index"]] = ("created", record)
-        self.env["ps.sync.mapping"]._ps_map_created(
-            "account.analytic.line", {action["key"]: record.id for action, record in zip(creates, created, strict=True)}
-        )
-        for action in actions:
-            if action.get("record"):
-                if action["changed"]:
-                    action["record"].write(action["vals"])
-                written[action["index"]] = ("updated" if action["changed"] else "unchanged", action["record"])
+        written = self._ps_upsert(Line._name, actions)
         to_submit = Line.browse([written[action["index"]][1].id for action in actions if action["submit"]])
         if to_submit:
             to_submit._ps_sync_submit()

@@ -180,14 +180,7 @@ def timesheets_batch(
     idempotency_key: IdempotencyKey = None,
     mode: Mode = "atomic",
 ):
-    lines = [line.model_dump() for line in batch.lines]
-    return run_idempotent(
-        env,
-        idempotency_key,
-        "POST /timesheets:batch",
-        {"mode": mode, "body": batch.model_dump()},
-        lambda: env["ps.api.timesheet.batch"]._ps_import(lines, mode),
-    )
+    return _import_batch(env, idempotency_key, "POST /timesheets:batch", "ps.api.timesheet.batch", batch, mode)
 
 
 @router.post(
@@ -204,13 +197,18 @@ def expenses_batch(
     idempotency_key: IdempotencyKey = None,
     mode: Mode = "atomic",
 ):
+    return _import_batch(env, idempotency_key, "POST /expenses:batch", "ps.api.expense.batch", batch, mode)
+
+
+def _import_batch(env, idempotency_key, operation, batch_model, batch, mode):
+    """Import ``batch`` through ``batch_model`` under ``idempotency_key`` (the stored response on a replay)."""
     lines = [line.model_dump() for line in batch.lines]
     return run_idempotent(
         env,
         idempotency_key,
-        "POST /expenses:batch",
+        operation,
         {"mode": mode, "body": batch.model_dump()},
-        lambda: env["ps.api.expense.batch"]._ps_import(lines, mode),
+        lambda: env[batch_model]._ps_import(lines, mode),
     )
 
 
