@@ -4,14 +4,16 @@ from markupsafe import escape
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.misc import formatLang
 
 ACTIVITY_RETAINER_BURN = "ps_billing_readiness.mail_activity_type_retainer_burn"
 
 
 class PsRetainerPeriod(models.Model):
     """The drawdown of a retainer engagement in one billing period: the hours it includes (its own
-    and those rolled over), the approved hours drawn, the overage and what rolls over. Written by
-    the engine only (``sale.order._ps_refresh_retainer``); frozen once the period is invoiced."""
+    and those rolled over), the approved hours drawn, the overage and what rolls over; for an amount
+    retainer, the same in value (the approved hours times the net price of their sales line). Written
+    by the engine only (``sale.order._ps_refresh_retainer``); frozen once the period is invoiced."""
 
     _name = "ps.retainer.period"
     _description = "Retainer Period"
@@ -29,6 +31,14 @@ class PsRetainerPeriod(models.Model):
     user_id = fields.Many2one(related="sale_order_id.user_id", string="Salesperson")
     period_start = fields.Date(required=True, readonly=True)
     period_end = fields.Date(required=True, readonly=True)
+    retainer_unit = fields.Selection(
+        [("hours", "Hours"), ("amount", "Amount")],
+        default="hours",
+        required=True,
+        readonly=True,
+        help="Hours: the period includes hours. Amount: it includes an amount, drawn down by the value of the "
+        "approved time (hours times the net price of their sales line).",
+    )
     hours_base = fields.Float("Hours Included", readonly=True)
     hours_rollover_in = fields.Float("Rolled Over In", readonly=True)
     hours_available = fields.Float(compute="_compute_figures", store=True)
@@ -36,12 +46,29 @@ class PsRetainerPeriod(models.Model):
     hours_remaining = fields.Float(compute="_compute_figures", store=True)
     hours_overage = fields.Float("Overage Hours", readonly=True)
     hours_rollover_out = fields.Float("Rolls Over", readonly=True)
+    amount_base = fields.Monetary("Amount Included", readonly=True)
+    amount_rollover_in = fields.Monetary("Amount Rolled Over In", readonly=True)
+    amount_available = fields.Monetary(compute="_compute_figures", store=True)
+    amount_used = fields.Monetary(
+        "Amount Drawn",
+        readonly=True,
+        help="Value of the approved time dated in the period: its hours times the net price of their sales line.",
+    )
+    amount_remaining = fields.Monetary(compute="_compute_figures", store=True)
+    amount_rollover_out = fields.Monetary("Amount Rolling Over", readonly=True)
     burn_percent = fields.Float("Burn (%)", compute="_compute_figures", store=True, group_operator="max")
-    amount_overage = fields.Monetary("Overage Amount", compute="_compute_figures", store=True)
+    amount_overage = fields.Monetary(
+        "Overage Amount",
+        compute="_compute_figures",
+        store=True,
+        help="Hours retainer: the overage hours at the overage rate. Amount retainer: the value drawn beyond the "
+        "amount available, billed as it stands (the overage line's quantity is this value, at a price of 1.00).",
+    )
     forecast_exhaustion_date = fields.Date(
         "Forecast Exhaustion",
         readonly=True,
-        help="The day the period's hours run out at the burn rate so far, when it falls within the period.",
+        help="The day the period's hours (or amount) run out at the burn rate so far, when it falls within "
+        "the period.",
     )
     alerted_threshold = fields.Integer(
         "Last Alert (%)", readonly=True, help="The highest burn alert already given for this period."
@@ -58,10 +85,26 @@ class PsRetainerPeriod(models.Model):
             period.name = f"{period.sale_order_id.name or ''} · {period.period_start} → {period.period_end}"
 
     @api.depends(
-        "hours_base", "hours_rollover_in", "hours_used", "hours_overage", "sale_order_id.ps_retainer_overage_rate"
+        "hours_base",
+        "hours_rollover_in",
+        "hours_used",
+        "hours_overage",
+        "sale_order_id.ps_retainer_overage_rate",
+        "retainer_unit",
+        "amount_base",
+        "amount_rollover_in",
+        "amount_used",
     )
     def _compute_figures(self):
         for period in self:
+            amount_available = period.amount_base + period.amount_rollover_in
+            period.amount_available = amount_available
+            period.amount_remaining = max(amount_available - period.amount_used, 0.0)
+            if period.retainer_unit == "amount":
+                period.hours_available = period.hours_remaining = 0.0
+                period.burn_percent = 100.0 * period.amount_used / amount_available if amount_available else 0.0
+                period.amount_overage = period.currency_id.round(max(period.amount_used - amount_available, 0.0))
+                continue
             available = period.hours_base + period.hours_rollover_in
             period.hours_available = available
             period.hours_remaining = max(available - period.hours_used, 0.0)
@@ -110,18 +153,32 @@ class PsRetainerPeriod(models.Model):
         for period, new in crossed.items():
             order = period.sale_order_id
             project = order.project_id or order.order_line.project_id[:1]
-            note = _(
-                "%(order)s has drawn %(used).2f of %(available).2f hours (%(percent).0f%%) of the period "
-                "%(start)s to %(end)s.",
-                order=order.name,
-                used=period.hours_used,
-                available=period.hours_available,
-                percent=period.burn_percent,
-                start=period.period_start,
-                end=period.period_end,
-            )
-            if period.forecast_exhaustion_date:
-                note += " " + _("At this rate its hours run out on %s.", period.forecast_exhaustion_date)
+            if period.retainer_unit == "amount":
+                note = _(
+                    "%(order)s has drawn %(used)s of %(available)s (%(percent).0f%%) of the period "
+                    "%(start)s to %(end)s.",
+                    order=order.name,
+                    used=formatLang(self.env, period.amount_used, currency_obj=period.currency_id),
+                    available=formatLang(self.env, period.amount_available, currency_obj=period.currency_id),
+                    percent=period.burn_percent,
+                    start=period.period_start,
+                    end=period.period_end,
+                )
+                if period.forecast_exhaustion_date:
+                    note += " " + _("At this rate its amount runs out on %s.", period.forecast_exhaustion_date)
+            else:
+                note = _(
+                    "%(order)s has drawn %(used).2f of %(available).2f hours (%(percent).0f%%) of the period "
+                    "%(start)s to %(end)s.",
+                    order=order.name,
+                    used=period.hours_used,
+                    available=period.hours_available,
+                    percent=period.burn_percent,
+                    start=period.period_start,
+                    end=period.period_end,
+                )
+                if period.forecast_exhaustion_date:
+                    note += " " + _("At this rate its hours run out on %s.", period.forecast_exhaustion_date)
             for user in project.user_id | order.user_id:
                 items.append(
                     {
@@ -151,6 +208,15 @@ class PsRetainerPeriod(models.Model):
                         "burn_percent": round(period.burn_percent, 2),
                         "hours_used": period.hours_used,
                         "hours_available": period.hours_available,
+                        **(
+                            {
+                                "unit": "amount",
+                                "amount_used": period.amount_used,
+                                "amount_available": period.amount_available,
+                            }
+                            if period.retainer_unit == "amount"
+                            else {}
+                        ),
                         "forecast_exhaustion_date": period.forecast_exhaustion_date
                         and fields.Date.to_string(period.forecast_exhaustion_date),
                     }

@@ -2,10 +2,16 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Retainer terms of an engagement, and its drawdown period by period.
 
-A retainer engagement (billing model ``retainer`` with hours per period) bills one unit of
-its fee lines (lines invoiced on order) per billing period, plus the hours drawn beyond the
-period's allowance at the overage rate, on a sales line of the overage product that the
-engine keeps delivered. Unused hours roll over into the next period, up to the cap.
+A retainer engagement (billing model ``retainer`` with hours or an amount per period) bills one
+unit of its fee lines (lines invoiced on order) per billing period, plus the overage on a sales
+line of the overage product that the engine keeps delivered: with hours, the hours drawn beyond
+the period's allowance at the overage rate; with an amount, the value drawn beyond the period's
+amount (quantity: that value, at a price of 1.00). Unused hours (or amount) roll over into the
+next period, up to the cap.
+
+An amount retainer values its drawdown as the engine values time elsewhere: the approved hours
+(in the sales line's unit) times the net price of the sales line they are logged on (its price
+less its discount).
 
 Drawdown counts approved time only: ``account.analytic.line._ps_get_approved_time_domain()``
 (a core hook: all time counts in the core alone; the timesheet compliance module narrows it
@@ -20,9 +26,12 @@ from odoo.exceptions import ValidationError
 from odoo.tools import float_compare, float_round
 
 RETAINER_TERMS_FIELDS = (
+    "ps_retainer_unit",
     "ps_retainer_hours",
+    "ps_retainer_amount",
     "ps_retainer_rollover",
     "ps_retainer_rollover_cap",
+    "ps_retainer_rollover_cap_amount",
     "ps_retainer_overage_rate",
     "ps_retainer_thresholds",
 )
@@ -33,16 +42,39 @@ class SaleOrder(models.Model):
     # Retainer terms and drawdown: a concern of its own (house style), on purpose.
     _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
 
+    ps_retainer_unit = fields.Selection(
+        [("hours", "Hours"), ("amount", "Amount")],
+        "Retainer Unit",
+        default="hours",
+        required=True,
+        tracking=True,
+        help="Hours: the retainer includes hours per period, its overage is billed at the overage rate. "
+        "Amount: it includes an amount per period, drawn down by the value of the approved time (hours times "
+        "the net price of their sales line); the value beyond is billed as it stands.",
+    )
     ps_retainer_hours = fields.Float(
         "Retainer Hours per Period",
         tracking=True,
         help="Hours included in each billing period's retainer fee (the period is the billing cycle).",
     )
+    ps_retainer_amount = fields.Monetary(
+        "Retainer Amount per Period",
+        tracking=True,
+        help="Value of approved time included in each billing period's retainer fee (the period is the billing "
+        "cycle), in the engagement's currency: each approved hour draws down the net price of its sales line.",
+    )
     ps_retainer_rollover = fields.Boolean(
-        "Roll Over Unused Hours", tracking=True, help="Unused hours of a period are added to the next one."
+        "Roll Over Unused Hours",
+        tracking=True,
+        help="Unused hours (or amount, for an amount retainer) of a period are added to the next one.",
     )
     ps_retainer_rollover_cap = fields.Float(
         "Rollover Cap (Hours)", tracking=True, help="The most hours carried into the next period (0: no cap)."
+    )
+    ps_retainer_rollover_cap_amount = fields.Monetary(
+        "Rollover Cap (Amount)",
+        tracking=True,
+        help="The most unused amount carried into the next period (0: no cap).",
     )
     ps_retainer_overage_rate = fields.Monetary(
         "Overage Rate (per Hour)", tracking=True, help="Price of each approved hour beyond a period's allowance."
@@ -59,13 +91,15 @@ class SaleOrder(models.Model):
     ps_is_retainer = fields.Boolean(
         "Retainer With Hours",
         compute="_compute_ps_is_retainer",
-        help="A retainer engagement with hours per period: the engine draws its time down period by period.",
+        help="A retainer engagement with hours (or an amount) per period: the engine draws its time down "
+        "period by period.",
     )
 
-    @api.depends("ps_billing_model", "ps_retainer_hours")
+    @api.depends("ps_billing_model", "ps_retainer_unit", "ps_retainer_hours", "ps_retainer_amount")
     def _compute_ps_is_retainer(self):
         for order in self:
-            order.ps_is_retainer = order.ps_billing_model == "retainer" and order.ps_retainer_hours > 0
+            allowance = order.ps_retainer_amount if order.ps_retainer_unit == "amount" else order.ps_retainer_hours
+            order.ps_is_retainer = order.ps_billing_model == "retainer" and allowance > 0
 
     def _compute_ps_retainer_period_count(self):
         counts = dict(
@@ -81,6 +115,8 @@ class SaleOrder(models.Model):
         for order in self:
             if min(order.ps_retainer_hours, order.ps_retainer_rollover_cap, order.ps_retainer_overage_rate) < 0:
                 raise ValidationError(_("Retainer hours, rollover cap and overage rate cannot be negative."))
+            if min(order.ps_retainer_amount, order.ps_retainer_rollover_cap_amount) < 0:
+                raise ValidationError(_("The retainer amount and its rollover cap cannot be negative."))
             order._ps_get_retainer_thresholds()
 
     @api.model
@@ -162,6 +198,86 @@ class SaleOrder(models.Model):
             result[order.id].append((fields.Date.to_date(day), hours))
         return result
 
+    def _ps_read_retainer_values(self, last_day):
+        """Return {order id: [(date, hours, value)]}: the approved time logged on these engagements up to
+        ``last_day`` and its value, as the engine values time elsewhere: the hours (in the sales line's
+        unit) times the net price of their sales line (its price less its discount)."""
+        Line = self.env["account.analytic.line"].sudo()
+        domain = [
+            ("order_id", "in", self.ids),
+            ("project_id", "!=", False),
+            ("date", "<=", last_day),
+            *Line._ps_get_approved_time_domain(),
+        ]
+        rows = Line._read_group(domain, ["order_id", "so_line", "product_uom_id", "date:day"], ["unit_amount:sum"])
+        result = defaultdict(list)
+        for order, sale_line, uom, day, hours in rows:
+            quantity = hours
+            if uom and sale_line.product_uom and uom != sale_line.product_uom:
+                if uom.category_id == sale_line.product_uom.category_id:
+                    quantity = uom._compute_quantity(hours, sale_line.product_uom, rounding_method="HALF-UP")
+            price = sale_line.price_unit * (1.0 - (sale_line.discount or 0.0) / 100.0)
+            result[order.id].append((fields.Date.to_date(day), hours, quantity * price))
+        return result
+
+    def _ps_refresh_retainer_amounts(self, day, existing):
+        """Return (vals by period, vals to create) bringing the periods of these amount retainers up to
+        ``day``: like the hours (``_ps_refresh_retainer``), with the value of the approved time."""
+        drawn_by_order = self._ps_read_retainer_values(day)
+        vals_by_key, to_create = {}, []
+        for order in self:
+            rows = drawn_by_order.get(order.id, ())
+            round_amount = order.currency_id.round
+            frozen_hours = frozen_value = 0.0
+            rollover = 0.0
+            first_open = True
+            cap = order.ps_retainer_rollover_cap_amount
+            base = round_amount(order.ps_retainer_amount)
+            for start, end in order._ps_get_retainer_periods_until(day):
+                period = existing.get((order.id, start))
+                if period and period.invoice_id:
+                    # An invoiced period keeps what it billed; time approved late goes to the first open one.
+                    frozen_hours += period.hours_used
+                    frozen_value += period.amount_used
+                    rollover = period.amount_rollover_out
+                    continue
+                if first_open:
+                    hours = sum(h for d, h, v in rows if d <= end) - frozen_hours
+                    value = sum(v for d, h, v in rows if d <= end) - frozen_value
+                    first_open = False
+                else:
+                    hours = sum(h for d, h, v in rows if start <= d <= end)
+                    value = sum(v for d, h, v in rows if start <= d <= end)
+                hours = float_round(max(hours, 0.0), precision_digits=2)
+                value = round_amount(max(value, 0.0))
+                included = round_amount(base + rollover)
+                unused = max(included - value, 0.0)
+                rollover_out = 0.0
+                if order.ps_retainer_rollover:
+                    rollover_out = min(unused, cap) if cap else unused
+                vals = {
+                    "retainer_unit": "amount",
+                    "period_end": end,
+                    "hours_base": 0.0,
+                    "hours_rollover_in": 0.0,
+                    "hours_used": hours,
+                    "hours_overage": 0.0,
+                    "hours_rollover_out": 0.0,
+                    "amount_base": base,
+                    "amount_rollover_in": rollover,
+                    "amount_used": value,
+                    "amount_rollover_out": round_amount(rollover_out),
+                    "forecast_exhaustion_date": self._ps_forecast_exhaustion(start, end, day, included, value),
+                }
+                rollover = vals["amount_rollover_out"]
+                if period:
+                    changed = {k: v for k, v in vals.items() if period[k] != v}
+                    if changed:
+                        vals_by_key[period] = changed
+                else:
+                    to_create.append({"sale_order_id": order.id, "period_start": start, **vals})
+        return vals_by_key, to_create
+
     def _ps_refresh_retainer(self, day):
         """Bring the drawdown of these engagements up to ``day``: their periods' figures, the burn alerts
         crossed since the last refresh, and the overage line's delivered hours. Idempotent."""
@@ -169,13 +285,15 @@ class SaleOrder(models.Model):
         if not orders:
             return
         Period = self.env["ps.retainer.period"].sudo()
-        hours_by_order = orders._ps_read_retainer_hours(day)
+        amount_orders = orders.filtered(lambda order: order.ps_retainer_unit == "amount")
+        hours_orders = orders - amount_orders
+        hours_by_order = hours_orders._ps_read_retainer_hours(day)
         existing = {
             (period.sale_order_id.id, period.period_start): period
             for period in Period.search([("sale_order_id", "in", orders.ids)])
         }
-        vals_by_key, to_create = {}, []
-        for order in orders:
+        vals_by_key, to_create = amount_orders._ps_refresh_retainer_amounts(day, existing)
+        for order in hours_orders:
             frozen_used = 0.0
             rollover = 0.0
             first_open = True
@@ -199,7 +317,12 @@ class SaleOrder(models.Model):
                 if order.ps_retainer_rollover:
                     rollover_out = min(unused, cap) if cap else unused
                 vals = {
+                    "retainer_unit": "hours",
                     "period_end": end,
+                    "amount_base": 0.0,
+                    "amount_rollover_in": 0.0,
+                    "amount_used": 0.0,
+                    "amount_rollover_out": 0.0,
                     "hours_base": order.ps_retainer_hours,
                     "hours_rollover_in": rollover,
                     "hours_used": used,
@@ -224,8 +347,8 @@ class SaleOrder(models.Model):
 
     @api.model
     def _ps_forecast_exhaustion(self, start, end, day, included, used):
-        """Return the day the period's hours run out at the burn rate so far (False when they do not
-        within the period, or it is not under way)."""
+        """Return the day the period's hours (or amount) run out at the burn rate so far (False when they
+        do not within the period, or it is not under way)."""
         if not start <= day <= end or used <= 0 or float_compare(used, included, precision_digits=2) >= 0:
             return False
         elapsed = (day - start).days + 1
@@ -233,30 +356,50 @@ class SaleOrder(models.Model):
         exhaustion = day + timedelta(days=int(days_left))
         return exhaustion if exhaustion <= end else False
 
+    def _ps_get_retainer_overage_price(self):
+        """Return the unit price of this engagement's overage line: the overage rate of an hours retainer;
+        1.00 for an amount retainer, whose overage line delivers the value beyond the period's amount as its
+        quantity, so that the invoice bills exactly that value."""
+        self.ensure_one()
+        return 1.0 if self.ps_retainer_unit == "amount" else self.ps_retainer_overage_rate
+
+    @api.model
+    def _ps_get_retainer_overage_figure(self, unit):
+        """Return the period figure an overage line of a retainer in ``unit`` delivers."""
+        return "amount_overage" if unit == "amount" else "hours_overage"
+
     def _ps_sync_overage_lines(self):
         """Keep the overage line of each engagement delivered with the overage of its periods (created when
-        first needed, through the order's lines as Odoo adds any line)."""
+        first needed, through the order's lines as Odoo adds any line): the overage hours of an hours
+        retainer (at the overage rate), the value beyond the amount of an amount retainer (at 1.00)."""
         product = self.env.ref(OVERAGE_PRODUCT)
-        totals = dict(
-            self.env["ps.retainer.period"]
-            .sudo()
-            ._read_group([("sale_order_id", "in", self.ids)], ["sale_order_id"], ["hours_overage:sum"])
-        )
+        Period = self.env["ps.retainer.period"].sudo()
+        totals = {}
+        for unit, orders in self.grouped("ps_retainer_unit").items():
+            figure = self._ps_get_retainer_overage_figure(unit)
+            totals.update(
+                Period._read_group([("sale_order_id", "in", orders.ids)], ["sale_order_id"], [f"{figure}:sum"])
+            )
         for order in self:
             total = float_round(totals.get(order, 0.0), precision_digits=2)
+            price = order._ps_get_retainer_overage_price()
             line = order._ps_get_retainer_overage_lines()[:1]
             if not line:
                 if not total:
                     continue
+                if order.ps_retainer_unit == "amount":
+                    name = _("Retainer overage (value beyond the period's amount, billed at 1.00 a unit)")
+                else:
+                    name = _("Retainer overage (hours beyond the period's allowance)")
                 order.write(
                     {
                         "order_line": [
                             Command.create(
                                 {
                                     "product_id": product.id,
-                                    "name": _("Retainer overage (hours beyond the period's allowance)"),
+                                    "name": name,
                                     "product_uom_qty": 0.0,
-                                    "price_unit": order.ps_retainer_overage_rate,
+                                    "price_unit": price,
                                 }
                             )
                         ]
@@ -267,8 +410,35 @@ class SaleOrder(models.Model):
             if float_compare(line.qty_delivered, total, precision_digits=2):
                 vals["qty_delivered"] = total
             if not line.qty_invoiced and float_compare(
-                line.price_unit, order.ps_retainer_overage_rate, precision_rounding=order.currency_id.rounding
+                line.price_unit, price, precision_rounding=order.currency_id.rounding
             ):
-                vals["price_unit"] = order.ps_retainer_overage_rate
+                vals["price_unit"] = price
             if vals:
                 line.write(vals)
+
+
+class SaleOrderLine(models.Model):
+    # The amount retainers' overage line: a concern of the retainers (house style), on purpose.
+    _inherit = "sale.order.line"  # pylint: disable=consider-merging-classes-inherited
+
+    def _ps_get_retainer_deliverable_quantities(self, period_end):
+        """Return the quantities of super(), the overage line of an amount retainer delivering the value
+        beyond the amount of the periods begun by ``period_end`` (its price is 1.00)."""
+        result = super()._ps_get_retainer_deliverable_quantities(period_end)
+        orders = self.order_id.filtered(lambda order: order.ps_is_retainer and order.ps_retainer_unit == "amount")
+        overage_lines = self & orders._ps_get_retainer_overage_lines()
+        if not overage_lines:
+            return result
+        overage = dict(
+            self.env["ps.retainer.period"]
+            .sudo()
+            ._read_group(
+                [("sale_order_id", "in", orders.ids), ("period_start", "<=", fields.Date.to_date(period_end))],
+                ["sale_order_id"],
+                ["amount_overage:sum"],
+            )
+        )
+        for line in overage_lines:
+            delivered = float_round(overage.get(line.order_id, 0.0), precision_digits=2)
+            result[line.id] = max(0.0, min(line.qty_to_invoice, delivered - line.qty_invoiced))
+        return result

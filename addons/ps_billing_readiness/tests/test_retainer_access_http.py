@@ -85,3 +85,30 @@ class TestRetainerAccessOverHttp(HttpCase, RetainerCase):
         self.assertTrue(
             self.retainer.message_ids.filtered(lambda m: "finance must confirm them again" in (m.body or ""))
         )
+
+    def test_amount_terms_and_figures_are_protected_like_the_hours(self):
+        period = self.october
+        amount_vals = {"ps_retainer_unit": "amount", "ps_retainer_amount": 1.0, "ps_retainer_rollover_cap_amount": 0.0}
+        for context in HOSTILE_CONTEXTS:
+            self._refused("bc_carl_ret", "sale.order", "write", [self.retainer.ids, amount_vals], context)
+            self._refused(
+                "bc_sam_ret",
+                "sale.order",
+                "write",
+                [self.retainer.ids, {**amount_vals, "ps_terms_confirmed": True}],
+                context,
+            )
+            for login in ("bc_carl_ret", "bc_sam_ret", "bc_manager"):
+                for vals in (
+                    {"amount_used": 0.0},
+                    {"amount_base": 1000000.0},
+                    {"amount_rollover_in": 1000000.0},
+                    {"amount_rollover_out": 1000000.0},
+                    {"retainer_unit": "amount"},
+                ):
+                    self._refused(login, "ps.retainer.period", "write", [period.ids, vals], context)
+        self.env.invalidate_all()
+        self.assertEqual((self.retainer.ps_retainer_unit, self.retainer.ps_retainer_amount), ("hours", 0.0))
+        self.assertTrue(self.retainer.ps_terms_confirmed)
+        self.assertEqual((period.retainer_unit, period.amount_used, period.amount_base), ("hours", 0.0, 0.0))
+        self.assertEqual((period.hours_used, period.hours_rollover_out), (30.0, 10.0))
