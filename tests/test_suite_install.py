@@ -1,5 +1,8 @@
-"""The four Billing Control addons are installed together, with the demo firm."""
+"""The Billing Control addons are installed together, with the demo firm."""
 
+from collections import defaultdict
+
+from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.tests import TransactionCase, tagged
 
 SUITE = (
@@ -15,6 +18,26 @@ SUITE = (
 
 @tagged("post_install", "-at_install")
 class TestSuiteInstall(TransactionCase):
+    def test_portal_controllers_of_the_suite_do_not_shadow_each_others_helpers(self):
+        # Odoo merges every CustomerPortal subclass into one controller: a helper two modules both name
+        # (ps_change_orders' _ps_decide once shadowed ps_milestone_billing's, and a client's milestone
+        # acceptance in the portal redirected to /my with nothing recorded) is called from the wrong one.
+        defined = defaultdict(list)
+        classes, todo = set(), [CustomerPortal]
+        while todo:
+            for subclass in todo.pop().__subclasses__():
+                if subclass not in classes:
+                    classes.add(subclass)
+                    todo.append(subclass)
+        for subclass in classes:
+            module = subclass.__module__.split(".")
+            if len(module) > 2 and module[2] in SUITE:
+                for name in vars(subclass):
+                    if name.startswith("_ps_"):
+                        defined[name].append(subclass.__qualname__)
+        self.assertTrue(defined, "the suite's portal controllers were found")
+        self.assertEqual({name: owners for name, owners in defined.items() if len(owners) > 1}, {})
+
     def test_the_four_modules_are_installed(self):
         modules = self.env["ir.module.module"].search([("name", "in", SUITE)])
         self.assertEqual({module.name: module.state for module in modules}, dict.fromkeys(SUITE, "installed"))

@@ -88,7 +88,7 @@ class ChangeOrderPortal(CustomerPortal):
         ["/my/change_orders/<int:change_order_id>/approve"], type="http", auth="user", methods=["POST"], website=True
     )
     def portal_my_change_order_approve(self, change_order_id, signatory_name=None, **kwargs):
-        return self._ps_decide(
+        return self._ps_decide_change_order(
             change_order_id, lambda change, partner, ip: change._ps_portal_approve(partner, signatory_name, ip=ip)
         )
 
@@ -96,11 +96,11 @@ class ChangeOrderPortal(CustomerPortal):
         ["/my/change_orders/<int:change_order_id>/reject"], type="http", auth="user", methods=["POST"], website=True
     )
     def portal_my_change_order_reject(self, change_order_id, reason=None, **kwargs):
-        return self._ps_decide(
+        return self._ps_decide_change_order(
             change_order_id, lambda change, partner, ip: change._ps_portal_reject(partner, reason, ip=ip)
         )
 
-    def _ps_decide(self, change_order_id, decide):
+    def _ps_decide_change_order(self, change_order_id, decide):
         try:
             change_sudo = self._ps_change_order_check_access(change_order_id)
         except (AccessError, MissingError):
