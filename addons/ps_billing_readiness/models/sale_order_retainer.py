@@ -25,6 +25,8 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import float_compare, float_round
 
+from ..ps_db_defaults import set_db_defaults
+
 RETAINER_TERMS_FIELDS = (
     "ps_retainer_unit",
     "ps_retainer_hours",
@@ -41,6 +43,12 @@ OVERAGE_PRODUCT = "ps_billing_readiness.product_product_retainer_overage"
 class SaleOrder(models.Model):
     # Retainer terms and drawdown: a concern of its own (house style), on purpose.
     _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
+
+    def init(self):
+        # A required column on Odoo's table: Odoo's own inserts (without the suite loaded) need its default.
+        res = super().init()
+        set_db_defaults(self, {"ps_retainer_unit": "hours"})
+        return res
 
     ps_retainer_unit = fields.Selection(
         [("hours", "Hours"), ("amount", "Amount")],
