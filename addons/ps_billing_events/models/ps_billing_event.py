@@ -71,8 +71,15 @@ class PsBillingEvent(models.Model):
 
     @api.depends("res_model", "res_id")
     def _compute_reference(self):
+        # The record's name as people know it (one read per model), or its model and id once deleted.
+        names = {}
+        for res_model, events in self.grouped("res_model").items():
+            if res_model in self.env:
+                records = self.env[res_model].sudo().browse(events.mapped("res_id")).exists()
+                names.update({(res_model, record.id): record.display_name for record in records})
         for event in self:
-            event.reference = f"{event.res_model},{event.res_id}" if event.res_model else False
+            key = (event.res_model, event.res_id)
+            event.reference = names.get(key) or (f"{event.res_model},{event.res_id}" if event.res_model else False)
 
     def _compute_delivery_count(self):
         counts = dict(

@@ -37,7 +37,7 @@ class TestEventOutbox(BillingEventsCase):
         self.assertEqual(len(first.uuid), 36)
         self.assertNotEqual(first.uuid, second.uuid)
         self.assertEqual(first.company_id, self.engagement.company_id)
-        self.assertEqual(first.reference, f"sale.order,{self.engagement.id}")
+        self.assertEqual(first.reference, self.engagement.display_name, "the record's name, not its id")
         self.assertEqual(first.sale_order_id, self.engagement)
         self.assertEqual(second.sequence_number, first.sequence_number + 1)
         body = json.loads(first.body)
