@@ -59,51 +59,7 @@ class TestApiConcurrentIdempotency(BaseCase):
         self.firm = json.loads(setup.stdout.strip().splitlines()[-1])
         self.port = test_evented_server._free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        odoo_bin = Path(odoo.__file__).resolve().parent.parent / "odoo-bin"
-        server = subprocess.Popen(  # noqa: S603 -- our own interpreter and Odoo's own launcher
-            [
-                sys.executable,
-                str(odoo_bin),
-                "-c",
-                odoo.tools.config.rcfile,
-                "-d",
-                self.db,
-                "--db-filter",
-                f"^{self.db}$",
-                "--http-port",
-                str(self.port),
-                "--gevent-port",
-                str(test_evented_server._free_port()),
-                "--workers",
-                "0",
-                "--max-cron-threads",
-                "0",
-                "--log-level",
-                "warn",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        self.addCleanup(self._stop, server)
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if requests.get(f"{self.base}/web/health", timeout=10).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            self.assertLess(time.monotonic(), deadline, "the server did not start within 90 s")
-            self.assertIsNone(server.poll(), "the server died at start-up")
-            time.sleep(0.5)
-
-    @staticmethod
-    def _stop(process):
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        test_evented_server.start_threaded_server(self, self.db, self.port)
 
     def _body(self):
         employees = [external for external, _id in self.firm["employees"]]

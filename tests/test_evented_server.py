@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+import requests
 import websocket
 
 import odoo
@@ -24,6 +25,57 @@ def _free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def start_threaded_server(case, db, port, env=None):
+    """Start ``odoo-bin`` for ``db`` on ``port`` as ``bin/serve`` does (one threaded process, no cron), stop it
+    at ``case``'s cleanup, and return the process once ``/web/health`` answers (90 s at the most)."""
+    odoo_bin = Path(odoo.__file__).resolve().parent.parent / "odoo-bin"
+    server = subprocess.Popen(  # noqa: S603 -- our own interpreter and Odoo's own launcher
+        [
+            sys.executable,
+            str(odoo_bin),
+            "-c",
+            odoo.tools.config.rcfile,
+            "-d",
+            db,
+            "--db-filter",
+            f"^{db}$",
+            "--http-port",
+            str(port),
+            "--gevent-port",
+            str(_free_port()),
+            "--workers",
+            "0",
+            "--max-cron-threads",
+            "0",
+            "--log-level",
+            "warn",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    case.addCleanup(_stop, server)
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/web/health", timeout=10).status_code == 200:
+                return server
+        except requests.RequestException:
+            pass
+        case.assertLess(time.monotonic(), deadline, "the server did not start within 90 s")
+        case.assertIsNone(server.poll(), "the server died at start-up")
+        time.sleep(0.5)
+
+
+def _stop(process):
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 @tagged("post_install", "-at_install")

@@ -14,26 +14,18 @@ import json
 import os
 import resource
 import shutil
-import socket
 import subprocess
-import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
 
 import requests
+import test_evented_server  # the suite's server start and free loopback port (tests/ is on sys.path)
 import websocket
 
-import odoo
 from odoo.tests import BaseCase, tagged
 from odoo.tests.common import get_db_name
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _lift_address_space_limit():
@@ -78,47 +70,12 @@ class TestLiveNotification(BaseCase):
         self.chromium = shutil.which("chromium") or shutil.which("google-chrome")
         self.assertTrue(self.chromium, "Chromium is needed (bin/test checks it is installed)")
         self.db = get_db_name()
-        self.port = _free_port()
+        self.port = test_evented_server._free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        odoo_bin = Path(odoo.__file__).resolve().parent.parent / "odoo-bin"
-        self.server = subprocess.Popen(  # noqa: S603 -- our own interpreter and Odoo's own launcher
-            [
-                sys.executable,
-                str(odoo_bin),
-                "-c",
-                odoo.tools.config.rcfile,
-                "-d",
-                self.db,
-                "--db-filter",
-                f"^{self.db}$",
-                "--http-port",
-                str(self.port),
-                "--gevent-port",
-                str(_free_port()),
-                "--workers",
-                "0",
-                "--max-cron-threads",
-                "0",
-                "--log-level",
-                "warn",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            # On the machine's clock, as PostgreSQL is (bin/test-dates fakes the tests' clock only):
-            # the bus drops notifications that look older than its history to a server in the future.
-            env={key: value for key, value in os.environ.items() if key != "LD_PRELOAD" and "FAKETIME" not in key},
-        )
-        self.addCleanup(self._stop, self.server)
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if requests.get(f"{self.base}/web/health", timeout=10).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            self.assertLess(time.monotonic(), deadline, "the server did not start within 90 s")
-            self.assertIsNone(self.server.poll(), "the server died at start-up")
-            time.sleep(0.5)
+        # On the machine's clock, as PostgreSQL is (bin/test-dates fakes the tests' clock only):
+        # the bus drops notifications that look older than its history to a server in the future.
+        clock = {key: value for key, value in os.environ.items() if key != "LD_PRELOAD" and "FAKETIME" not in key}
+        self.server = test_evented_server.start_threaded_server(self, self.db, self.port, env=clock)
 
     @staticmethod
     def _stop(process):
