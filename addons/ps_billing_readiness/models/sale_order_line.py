@@ -1,6 +1,7 @@
 # Copyright 2026 Billing Control
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
+from odoo.tools import float_round
 
 
 class SaleOrderLine(models.Model):
@@ -41,7 +42,8 @@ class SaleOrderLine(models.Model):
 
     def _ps_get_retainer_deliverable_quantities(self, period_end):
         """Return {line id: quantity} for the retainer lines among these: a fee line delivers one unit per
-        period begun by ``period_end``, the overage line the overage hours of those periods."""
+        period begun by ``period_end``, the overage line the overage of those periods: its hours, or for an
+        amount retainer the value beyond its amount (the line's price is 1.00)."""
         orders = self.order_id.filtered("ps_is_retainer")
         fee_lines = self & orders._ps_get_retainer_fee_lines()
         overage_lines = self & orders._ps_get_retainer_overage_lines()
@@ -54,10 +56,13 @@ class SaleOrderLine(models.Model):
             ._read_group(
                 [("sale_order_id", "in", orders.ids), ("period_start", "<=", day)],
                 ["sale_order_id"],
-                ["hours_overage:sum"],
+                ["hours_overage:sum", "amount_overage:sum"],
             )
         )
-        overage = dict(periods)
+        overage = {
+            order: float_round(amount, precision_digits=2) if order.ps_retainer_unit == "amount" else hours
+            for order, hours, amount in periods
+        }
         result = {}
         for line in fee_lines:
             begun = len(line.order_id._ps_get_retainer_periods_until(day))

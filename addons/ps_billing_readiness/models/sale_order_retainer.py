@@ -423,30 +423,3 @@ class SaleOrder(models.Model):
                 vals["price_unit"] = price
             if vals:
                 line.write(vals)
-
-
-class SaleOrderLine(models.Model):
-    # The amount retainers' overage line: a concern of the retainers (house style), on purpose.
-    _inherit = "sale.order.line"  # pylint: disable=consider-merging-classes-inherited
-
-    def _ps_get_retainer_deliverable_quantities(self, period_end):
-        """Return the quantities of super(), the overage line of an amount retainer delivering the value
-        beyond the amount of the periods begun by ``period_end`` (its price is 1.00)."""
-        result = super()._ps_get_retainer_deliverable_quantities(period_end)
-        orders = self.order_id.filtered(lambda order: order.ps_is_retainer and order.ps_retainer_unit == "amount")
-        overage_lines = self & orders._ps_get_retainer_overage_lines()
-        if not overage_lines:
-            return result
-        overage = dict(
-            self.env["ps.retainer.period"]
-            .sudo()
-            ._read_group(
-                [("sale_order_id", "in", orders.ids), ("period_start", "<=", fields.Date.to_date(period_end))],
-                ["sale_order_id"],
-                ["amount_overage:sum"],
-            )
-        )
-        for line in overage_lines:
-            delivered = float_round(overage.get(line.order_id, 0.0), precision_digits=2)
-            result[line.id] = max(0.0, min(line.qty_to_invoice, delivered - line.qty_invoiced))
-        return result
