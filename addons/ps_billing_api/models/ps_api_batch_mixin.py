@@ -191,10 +191,36 @@ class PsApiBatchMixin(models.AbstractModel):
         raise NotImplementedError
 
     @api.model
-    def _ps_upsert(self, res_model, actions):
+    def _ps_check_employee(self, index, line, employee):
+        """Return the errors of a line's employee: not mapped, or archived."""
+        if not employee:
+            return [line_error(index, line, "employee_unmapped", _("The employee is not mapped."), "employee")]
+        if not employee.active:
+            return [line_error(index, line, "employee_inactive", _("The employee is archived."), "employee")]
+        return []
+
+    @api.model
+    def _ps_match_existing(self, action, context):
+        """Give ``action`` the record its (source, external id) has already and whether the line changes it;
+        return whether it would change a record a sync may not change (``context["locked"]``)."""
+        record = context["existing_by_id"].get(context["existing"].get(action["key"]))
+        if not record:
+            return False
+        action["record"] = record
+        action["changed"] = self._ps_changed(record, action["vals"])
+        return action["changed"] and record in context["locked"]
+
+    @api.model
+    def _ps_changed(self, record, vals):
+        """Hook: return whether ``vals`` change ``record``."""
+        raise NotImplementedError
+
+    @api.model
+    def _ps_upsert(self, actions):
         """Create the new records of ``actions`` in one ``create`` (and map them to their external ids),
         write those that changed; return {index: (status, record)}, status created, updated or unchanged."""
         written = {}
+        res_model = self._ps_target_model
         creates = [action for action in actions if not action.get("record")]
         # One create for the batch: the readiness marks and the compliance refresh run once.
         created = self.env[res_model].sudo().create([action["vals"] for action in creates])

@@ -48,10 +48,7 @@ class PsApiExpenseBatch(models.AbstractModel):
         employee = context["employees"].get((source, line["employee"]))
         project = context["projects"].get((source, line["project"]))
         product = context["products"].get((source, line["product"]))
-        if not employee:
-            errors.append(line_error(index, line, "employee_unmapped", _("The employee is not mapped."), "employee"))
-        elif not employee.active:
-            errors.append(line_error(index, line, "employee_inactive", _("The employee is archived."), "employee"))
+        errors += self._ps_check_employee(index, line, employee)
         if not project:
             errors.append(line_error(index, line, "project_unmapped", _("The project is not mapped."), "project"))
         else:
@@ -110,19 +107,12 @@ class PsApiExpenseBatch(models.AbstractModel):
             "key": (source, line["external_id"]),
             "receipt": (receipt["filename"], data) if receipt else None,
         }
-        record = context["existing_by_id"].get(context["existing"].get(action["key"]))
-        if record:
-            action["record"] = record
-            action["changed"] = self._ps_changed(record, vals)
-            if action["changed"] and record in context["locked"]:
-                return [
-                    line_error(
-                        index,
-                        line,
-                        "expense_locked",
-                        _("The expense is in an expense report: a sync cannot change it."),
-                    )
-                ], None
+        if self._ps_match_existing(action, context):
+            return [
+                line_error(
+                    index, line, "expense_locked", _("The expense is in an expense report: a sync cannot change it.")
+                )
+            ], None
         return [], action
 
     @api.model
@@ -141,7 +131,7 @@ class PsApiExpenseBatch(models.AbstractModel):
 
     @api.model
     def _ps_apply(self, actions):
-        written = self._ps_upsert("hr.expense", actions)
+        written = self._ps_upsert(actions)
         self._ps_attach_receipts(
             {written[action["index"]][1]: action["receipt"] for action in actions if action["receipt"]}
         )

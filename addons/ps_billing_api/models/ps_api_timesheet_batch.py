@@ -34,10 +34,7 @@ class PsApiTimesheetBatch(models.AbstractModel):
         employee = context["employees"].get((source, line["employee"]))
         project = context["projects"].get((source, line["project"]))
         task = context["tasks"].get((source, line["task"])) if line.get("task") else None
-        if not employee:
-            errors.append(line_error(index, line, "employee_unmapped", _("The employee is not mapped."), "employee"))
-        elif not employee.active:
-            errors.append(line_error(index, line, "employee_inactive", _("The employee is archived."), "employee"))
+        errors += self._ps_check_employee(index, line, employee)
         if not project:
             errors.append(line_error(index, line, "project_unmapped", _("The project is not mapped."), "project"))
         else:
@@ -76,15 +73,10 @@ class PsApiTimesheetBatch(models.AbstractModel):
             "submit": line.get("state") == "submitted",
             "key": (source, line["external_id"]),
         }
-        record_id = context["existing"].get(action["key"])
-        record = context["existing_by_id"].get(record_id)
-        if record:
-            action["record"] = record
-            action["changed"] = self._ps_changed(record, vals)
-            if action["changed"] and record in context["locked"]:
-                return [
-                    line_error(index, line, "line_locked", _("The line is approved: a sync cannot change it any more."))
-                ], None
+        if self._ps_match_existing(action, context):
+            return [
+                line_error(index, line, "line_locked", _("The line is approved: a sync cannot change it any more."))
+            ], None
         return [], action
 
     @api.model
@@ -102,7 +94,7 @@ class PsApiTimesheetBatch(models.AbstractModel):
     @api.model
     def _ps_apply(self, actions):
         Line = self.env["account.analytic.line"].sudo()
-        written = self._ps_upsert(Line._name, actions)
+        written = self._ps_upsert(actions)
         to_submit = Line.browse([written[action["index"]][1].id for action in actions if action["submit"]])
         if to_submit:
             to_submit._ps_sync_submit()
