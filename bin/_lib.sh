@@ -10,7 +10,7 @@ PYTHON="${PYTHON:-python3.11}"
 # The venv lives outside the checkout so that a fresh clone (CI) reuses it.
 VENV="${VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/billing-control/venv-py311}"
 STATE_DIR="${BC_STATE_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/billing-control}"
-SUITE_MODULES="ps_billing_readiness,ps_timesheet_compliance,ps_milestone_billing,ps_billing_approvals,ps_change_orders,ps_billing_events,ps_billing_api"
+SUITE_MODULES="ps_billing_readiness,ps_timesheet_compliance,ps_milestone_billing,ps_billing_approvals,ps_change_orders,ps_billing_events,ps_billing_api,ps_billing_disputes,ps_billing_analytics"
 
 log() { printf '\033[1m[billing-control]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31m[billing-control] %s\033[0m\n' "$*" >&2; exit 1; }

@@ -4,8 +4,10 @@ from . import ps_batch_runner
 from . import ps_period_mixin
 from . import ps_cron_mixin
 from . import ps_event_hook
+from . import ps_kpi_hook
 from . import account_analytic_line
 from . import account_move
+from . import account_move_package
 from . import hr_expense
 from . import project_milestone
 from . import ps_billing_model
