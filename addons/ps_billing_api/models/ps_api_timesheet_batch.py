@@ -94,8 +94,31 @@ class PsApiTimesheetBatch(models.AbstractModel):
     @api.model
     def _ps_apply(self, actions):
         Line = self.env["account.analytic.line"].sudo()
+        self._ps_prepare_costs([action for action in actions if not action.get("record")])
         written = self._ps_upsert(actions)
         to_submit = Line.browse([written[action["index"]][1].id for action in actions if action["submit"]])
         if to_submit:
             to_submit._ps_sync_submit()
         return written
+
+    @api.model
+    def _ps_prepare_costs(self, actions):
+        """Give the new lines of ``actions`` their cost (``amount``) as Odoo computes it after ``create``
+        (hours x the employee's hourly cost, negative), where that needs no conversion: Odoo then has
+        nothing to write line by line. Where it does (another currency, employee rates of a project),
+        the line gets no cost here and Odoo computes it as for any line."""
+        Employee = self.env["hr.employee"].sudo()
+        Project = self.env["project.project"].sudo()
+        employees = {employee.id: employee for employee in Employee.browse({a["vals"]["employee_id"] for a in actions})}
+        projects = Project.browse({action["vals"]["project_id"] for action in actions})
+        currencies = {
+            project.id: project.analytic_account_id.currency_id or project.company_id.currency_id
+            for project in projects
+        }
+        pricing = {project.id: project.pricing_type for project in projects}
+        for action in actions:
+            vals = action["vals"]
+            employee = employees[vals["employee_id"]]
+            if pricing[vals["project_id"]] == "employee_rate" or employee.currency_id != currencies[vals["project_id"]]:
+                continue
+            vals["amount"] = -vals["unit_amount"] * (employee.hourly_cost or 0.0)

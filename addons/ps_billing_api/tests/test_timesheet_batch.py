@@ -142,3 +142,21 @@ class TestTimesheetBatch(BillingApiCase):
             self.assertFalse(self._mapped("account.analytic.line", "h-1"), "atomic: the good line is undone")
             result = self._import([self._line("h-1"), self._line("h-2")], mode="partial")
         self.assertEqual([line["status"] for line in result["lines"]], ["created", "rejected"])
+
+    def test_new_lines_carry_their_cost_without_a_write_per_line(self):
+        """The batch gives each new line its cost (hours x hourly cost, negative) in the ``create``:
+        Odoo's cost step then finds nothing to write, line by line."""
+        Line = self.env.registry["account.analytic.line"]
+        writes = []
+        original_write = Line.write
+
+        def counting_write(records, vals):
+            writes.append(set(vals))
+            return original_write(records, vals)
+
+        lines = [self._line("h-1", hours=2.25), self._line("h-2", employee="u-paul", hours=1.5, task=None)]
+        with patch.object(Line, "write", counting_write):
+            self._import(lines)
+        self.assertNotIn({"amount"}, writes, "no cost written after create")
+        self.assertEqual(self._mapped("account.analytic.line", "h-1").amount, -90.0)  # 2.25 h x 40.00
+        self.assertEqual(self._mapped("account.analytic.line", "h-2").amount, -90.0)  # 1.5 h x 60.00

@@ -35,6 +35,15 @@ class TestMarginCost(BillingControlCase):
         self.assertEqual(round(move.ps_margin_percent, 2), margin)
         self.assertNotIn("margin_unknown", codes(move))
 
+    def test_timesheet_cost_given_at_create_is_kept_and_a_wrong_one_corrected(self):
+        """A line created with the cost Odoo computes keeps it; any other figure is Odoo's."""
+        right = self._log_time(self.employee_consultant, 2.5, "2026-10-14", amount=-150.0)
+        wrong = self._log_time(self.employee_consultant, 2.5, "2026-10-15", amount=-1.0)
+        plain = self._log_time(self.employee_consultant, 2.5, "2026-10-16")
+        self.assertEqual((right.amount, wrong.amount, plain.amount), (-150.0, -150.0, -150.0))  # 2.5 h x 60.00
+        wrong.unit_amount = 3.0
+        self.assertEqual(wrong.amount, -180.0)
+
     def _assert_unknown(self, move):
         self.assertFalse(move.ps_cost_known)
         self.assertEqual(move.ps_cost_amount, 0.0, "no partial cost passed off as the cost")
