@@ -8,20 +8,12 @@ import io
 import pathlib
 
 import polib
+from suite_modules import SUITE  # tests/ is on sys.path under pytest
 
 from odoo.tests import TransactionCase, tagged
 from odoo.tools.translate import trans_export
 
 ADDONS = pathlib.Path(__file__).resolve().parent.parent / "addons"
-SUITE = (
-    "ps_billing_readiness",
-    "ps_timesheet_compliance",
-    "ps_milestone_billing",
-    "ps_billing_approvals",
-    "ps_change_orders",
-    "ps_billing_events",
-    "ps_billing_api",
-)
 
 
 @tagged("post_install", "-at_install")
