@@ -7,8 +7,10 @@ import random
 import time
 from datetime import timedelta
 from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit, urlunsplit
 
 import requests
+from requests.adapters import HTTPAdapter
 
 from odoo import _, fields, models
 
@@ -31,6 +33,40 @@ JITTER = 0.1
 MAX_RETRY_AFTER = timedelta(hours=24)
 RESPONSE_EXCERPT = 1024
 USER_AGENT = "Odoo-Billing-Control-Webhooks/1.0"
+
+
+class _PinnedTlsAdapter(HTTPAdapter):
+    """Connects to an address given in the URL while TLS speaks to, and checks the certificate of, the
+    endpoint's host name (SNI and hostname verification as if the name had been resolved again)."""
+
+    def __init__(self, hostname):
+        self._ps_hostname = hostname
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["server_hostname"] = self._ps_hostname
+        kwargs["assert_hostname"] = self._ps_hostname
+        return super().init_poolmanager(*args, **kwargs)
+
+
+def _post_pinned(url, addresses, **kwargs):
+    """POST to ``url`` at one of ``addresses`` (those its host was checked to have), in their order, as
+    a client tries a name's addresses; return the response of the first that connects."""
+    parts = urlsplit(url)
+    port = f":{parts.port}" if parts.port else ""
+    headers = {**kwargs.pop("headers", {}), "Host": f"{parts.hostname}{port}"}
+    error = None
+    for address in addresses:
+        literal = f"[{address}]" if ":" in address else address
+        pinned = urlunsplit((parts.scheme, f"{literal}{port}", parts.path, parts.query, ""))
+        session = requests.Session()
+        if parts.scheme == "https":
+            session.mount(f"https://{literal}{port}/", _PinnedTlsAdapter(parts.hostname))
+        try:
+            return session.post(pinned, headers=headers, **kwargs)
+        except requests.ConnectionError as exc:
+            error = exc
+    raise error
 
 
 class PsWebhookDelivery(models.Model):
@@ -61,14 +97,15 @@ class PsWebhookDelivery(models.Model):
         started = time.monotonic()
         attempt = {"delivery_id": self.id, "number": self.attempt_count + 1, "attempted_on": fields.Datetime.now()}
         response, outcome, retry_after = None, "failed", None
-        error = endpoint._ps_get_url_error()
+        error, addresses = endpoint._ps_resolve_url()
         if error:
             outcome = "refused"
         else:
             body = self.event_id._ps_get_body()
             try:
-                response = requests.post(
+                response = _post_pinned(
                     endpoint.url,
+                    addresses,
                     data=body,
                     headers=self._ps_prepare_headers(time.time(), body),
                     timeout=endpoint.timeout,

@@ -294,7 +294,15 @@ class PsWebhookEndpoint(models.Model):
         return " ".join(signatures)
 
     def _ps_get_url_error(self, resolve=True):
-        """Return why this endpoint's URL may not be called now (its scheme, its host's addresses), or False.
+        """Return why this endpoint's URL may not be called now (its scheme, its host's addresses), or False."""
+        return self._ps_resolve_url(resolve)[0]
+
+    def _ps_resolve_url(self, resolve=True):
+        """Return (why this endpoint's URL may not be called now, or False; the addresses to call).
+
+        The addresses are those the host resolved to when they were checked: the attempt connects to
+        them, never to what the name resolves to a moment later (DNS rebinding: a name that answers a
+        public address to the check and a private one to the connection).
 
         https only; http for a loopback host (a receiver on the same machine). A host that resolves to a
         private, loopback, link-local, reserved, multicast or unspecified address is refused unless the
@@ -307,18 +315,18 @@ class PsWebhookEndpoint(models.Model):
             parts = urlsplit(self.url or "")
             host, port = parts.hostname, parts.port
         except ValueError:
-            return _("%s is not a valid URL.", self.url)
+            return _("%s is not a valid URL.", self.url), None
         if not host:
-            return _("%s has no host.", self.url)
+            return _("%s has no host.", self.url), None
         loopback_name = host.lower() in LOOPBACK_NAMES
         if parts.scheme != "https" and not (parts.scheme == "http" and loopback_name):
-            return _("Webhooks are sent over https only (http for localhost only): %s", self.url)
+            return _("Webhooks are sent over https only (http for localhost only): %s", self.url), None
         if not resolve:
-            return False
+            return False, None
         try:
             infos = socket.getaddrinfo(host, port or (443 if parts.scheme == "https" else 80), type=socket.SOCK_STREAM)
         except (OSError, UnicodeError) as error:
-            return _("The host %(host)s cannot be resolved: %(error)s", host=host, error=error)
+            return _("The host %(host)s cannot be resolved: %(error)s", host=host, error=error), None
         for info in infos:
             address = ipaddress.ip_address(info[4][0].split("%")[0])
             if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
@@ -337,10 +345,13 @@ class PsWebhookEndpoint(models.Model):
                     "endpoint allows private networks.",
                     host=host,
                     address=address,
-                )
+                ), None
         if parts.scheme == "http" and not self.allow_private_network:
-            return _("http to localhost is allowed only when the endpoint allows private networks.")
-        return False
+            return _("http to localhost is allowed only when the endpoint allows private networks."), None
+        addresses = list(dict.fromkeys(info[4][0] for info in infos))
+        if not addresses:
+            return _("The host %s has no address.", host), None
+        return False, addresses
 
     def _ps_notify_dead_letter(self):
         """Tell each endpoint's responsible, with one open activity per endpoint, that deliveries died."""

@@ -3,6 +3,7 @@
 """A webhook receiver on the loopback interface, and a firm with an endpoint pointing at it."""
 
 import json
+import ssl
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -15,10 +16,10 @@ from odoo.tests.common import new_test_user
 
 
 class Receiver:
-    """An HTTP server in a thread on 127.0.0.1 (port 0: any free one) that records what it receives and
+    """An HTTP server in a thread on ``host`` (127.0.0.1; port 0: any free one) that records what it receives and
     answers from a script of (status, headers, body), then 200."""
 
-    def __init__(self):
+    def __init__(self, host="127.0.0.1", port=0, tls=None):
         self.requests = []
         self.script = []
         receiver = self
@@ -41,7 +42,11 @@ class Receiver:
             def log_message(self, *args):
                 return
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer((host, port), Handler)
+        if tls:  # (certificate file, key file): https
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
