@@ -36,6 +36,20 @@ Start it (pg_ctlcluster --skip-systemctl-redirect \$(ls /etc/postgresql) main st
 (su postgres -c \"createuser -s $(id -un)\"). Odoo refuses to run as the 'postgres' role."
 }
 
+# require_wkhtmltopdf: Odoo renders the invoice and its backup package with Debian's wkhtmltopdf;
+# installed when missing and this user may (root with apt), else a message saying how.
+require_wkhtmltopdf() {
+    command -v wkhtmltopdf >/dev/null && return 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        log "installing wkhtmltopdf (Debian's package): Odoo renders the invoice PDFs with it"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wkhtmltopdf >/dev/null \
+            || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wkhtmltopdf >/dev/null; } \
+            || die "installing wkhtmltopdf failed"
+        return 0
+    fi
+    die "No wkhtmltopdf: Odoo renders invoices and their backup packages with it (Debian: sudo apt-get install --no-install-recommends wkhtmltopdf)."
+}
+
 ensure_venv() {
     local stamp="$VENV/.requirements.sha256" want
     want="$(cat "$REPO_ROOT/requirements.txt" | sha256sum | cut -d' ' -f1)"
