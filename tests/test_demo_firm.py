@@ -160,3 +160,37 @@ class TestDemoFirm(HttpCase):
         page = self.url_open(f"/my/change_orders/{change.id}").text
         self.assertIn("steering_committee_minutes.pdf", page)
         self.assertIn("o_ps_portal_approve", page)
+
+    def test_controller_sends_a_demo_invoice_and_the_client_mail_carries_its_backup_package(self):
+        """The demo controller posts a demo draft of time and expenses and sends it with Odoo's Send &
+        Print: the client's e-mail carries the invoice and its backup package, receipts included."""
+        controller = self.env.ref(f"{CORE}.group_finance_controller").users.filtered(
+            lambda user: user.login.startswith("demo.")
+        )[:1]
+        drafts = self.env["account.move"].search([("move_type", "=", "out_invoice"), ("state", "=", "draft")])
+        move = next(move for move in drafts if move.timesheet_ids and move._ps_get_package_expenses())
+        # Through the demo firm's approval matrix first, level by level, by approvers who did not draft it.
+        move.with_user(controller).action_ps_request_approval()
+        for _level in range(5):
+            for request in move.ps_approval_request_ids.filtered(lambda request: request.state == "pending"):
+                approver = (request.approver_ids - move.create_uid)[:1]
+                request.with_user(approver).action_ps_approve("Checked against the engagement")
+        self.assertIn(move.ps_approval_state, ("approved", "not_required"))
+        move.with_user(controller).action_post()
+        action = move.with_user(controller).action_invoice_sent()
+        wizard = (
+            self.env["account.move.send"]
+            .with_user(controller)
+            .with_context(**action["context"], active_model="account.move", mail_notify_force_send=False)
+            .create({})
+        )
+        wizard.action_send_and_print()
+        package = move.ps_package_id
+        self.assertTrue(package, "the package is stored on the invoice")
+        self.assertEqual(package.part_ids.mapped("name")[:1], [f"Invoice {move.name}"])
+        self.assertIn("Expense receipts", package.part_ids.mapped("name"))
+        mail = self.env["mail.mail"].search([("mail_message_id", "=", move.ps_sent_message_id.id)])
+        self.assertIn(move.partner_id.commercial_partner_id, mail.recipient_ids.commercial_partner_id)
+        sent = mail.attachment_ids.filtered(lambda attachment: attachment.checksum == package.attachment_id.checksum)
+        self.assertEqual(sent.mapped("name"), [package.attachment_id.name], "the e-mail carries the package's bytes")
+        self.assertEqual(sent.raw[:5], b"%PDF-")

@@ -20,6 +20,7 @@
         "data/queue_job_data.xml",
         "data/ir_cron_data.xml",
         "data/project_milestone_data.xml",
+        "report/ps_package_acceptance_report.xml",
         "views/project_milestone_views.xml",
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",

@@ -32,3 +32,11 @@ from . import sale_order_retainer
 from . import ps_billing_digest
 from . import ps_billing_readiness_digest
 from . import queue_job
+from . import ps_invoice_package
+from . import ps_invoice_package_part
+from . import ps_invoice_package_decision
+from . import ps_invoice_package_leave_out
+from . import ir_attachment_package
+from . import ir_actions_report_package
+from . import account_move_send_package
+from . import sale_order_package

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The demo firm: a 30-person consultancy with two months of work to bill."""
 
+import io
 import logging
 import random
 import time
@@ -10,6 +11,7 @@ from datetime import datetime, timedelta
 from datetime import time as day_time
 
 from dateutil.relativedelta import relativedelta
+from PIL import Image, ImageDraw
 
 from odoo import Command, api, fields, models
 
@@ -449,6 +451,19 @@ class PsDemoFirm(models.AbstractModel):
                 vals["analytic_distribution"] = {str(engagement["project"].analytic_account_id.id): 100}
             vals_list.append(vals)
         expenses = self.env["hr.expense"].create(vals_list)
+        # Each expense comes with its receipt, as a consultant scans it in: the invoices that re-invoice
+        # them go out with their receipts in the backup package.
+        self.env["ir.attachment"].create(
+            [
+                {
+                    "name": f"receipt_{expense.date}_{index}.png",
+                    "res_model": "hr.expense",
+                    "res_id": expense.id,
+                    "raw": self._draw_demo_receipt(expense),
+                }
+                for index, expense in enumerate(expenses, 1)
+            ]
+        )
 
         # One report per engagement and status, pushed through the native flow as far as its status.
         reports = defaultdict(lambda: self.env["hr.expense"])
@@ -469,3 +484,22 @@ class PsDemoFirm(models.AbstractModel):
         sheets.filtered(lambda sheet: step[sheet] >= EXPENSE_STEPS.index("submitted")).action_submit_sheet()
         sheets.filtered(lambda sheet: step[sheet] >= EXPENSE_STEPS.index("approved")).action_approve_expense_sheets()
         sheets.filtered(lambda sheet: step[sheet] >= EXPENSE_STEPS.index("posted")).action_sheet_move_create()
+
+    @api.model
+    def _draw_demo_receipt(self, expense):
+        """Return a scanned receipt of ``expense`` (PNG bytes): what it was, its date and its amount."""
+        image = Image.new("RGB", (620, 820), "white")
+        draw = ImageDraw.Draw(image)
+        lines = [
+            "RECEIPT",
+            "",
+            expense.name,
+            fields.Date.to_string(expense.date),
+            "",
+            f"TOTAL  {expense.total_amount_currency:.2f} {expense.currency_id.name}",
+        ]
+        for index, line in enumerate(lines):
+            draw.text((60, 60 + index * 40), line, fill="black")
+        with io.BytesIO() as buffer:
+            image.save(buffer, format="PNG")
+            return buffer.getvalue()

@@ -18,3 +18,8 @@ from . import test_finding_replacement
 from . import test_month_end_job_failures
 from . import test_retainer
 from . import test_retainer_access_http
+from . import test_invoice_package_content
+from . import test_invoice_package_problems
+from . import test_invoice_package_terms
+from . import test_invoice_package_delivery
+from . import test_invoice_package_access_http

@@ -10,3 +10,4 @@ from . import test_firm_time_zone
 from . import test_milestone_access_http
 from . import test_milestone_views
 from . import test_milestone_jobs
+from . import test_milestone_package
