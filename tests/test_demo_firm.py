@@ -194,3 +194,12 @@ class TestDemoFirm(HttpCase):
         sent = mail.attachment_ids.filtered(lambda attachment: attachment.checksum == package.attachment_id.checksum)
         self.assertEqual(sent.mapped("name"), [package.attachment_id.name], "the e-mail carries the package's bytes")
         self.assertEqual(sent.raw[:5], b"%PDF-")
+
+    def test_demo_client_reply_is_classified_and_left_for_a_controller_to_decide(self):
+        """The demo firm's client reply asking for a PO number came in through the mail gateway: it is
+        classified as a PO / reference dispute, advisory only (no dispute opened by the classifier)."""
+        suggestion = self.env["ps.dispute.suggestion"].search([], limit=1)
+        self.assertEqual(suggestion.reason_id.code, "po_reference")
+        self.assertGreater(suggestion.confidence, 0.8)
+        self.assertIn(suggestion.message_id, suggestion.invoice_id.message_ids)
+        self.assertFalse(suggestion.dispute_id, "the classifier opens no dispute")
