@@ -19,6 +19,7 @@ from . import events, monthend
 from .generator import ANCHOR_PARAM, SIZE_PARAM
 from .measure import Measure, Samples, machine, peak_memory_mb, rolled_back
 from .routing import BATCH_SIZES, create_drafts, install_tier_definitions
+from .triage import measure_triage, triage_rows
 
 # Targets at size M (issue #15, "Performance").
 READ_SIDE_FLOOR_RATIO = 10.0
@@ -63,7 +64,7 @@ PROFILE_NAMES = (
     "monthend_direct",
     "events_on",
 )
-MEASUREMENTS = ("readiness", "drafting", "compliance", "routing", "monthend", "events")
+MEASUREMENTS = ("readiness", "drafting", "compliance", "routing", "monthend", "events", "triage")
 
 
 def _ratio(numerator, denominator):
@@ -112,6 +113,7 @@ class Result:
             self._events_rows,
         ):
             rows += part()
+        rows += triage_rows(self)
         if self.has("scan_s"):
             rows += [
                 (
@@ -696,6 +698,8 @@ class Benchmark:
                 self.measure_monthend(run)
             if "events" in wanted:
                 self.measure_events(run)
+            if "triage" in wanted and "ps.invoice.anomaly" in self.env:
+                measure_triage(self.env, self.result)
             self.log(f"run {run + 1}/{self.runs} done in {time.perf_counter() - started:.1f} s")
         # Before OCA's registry is loaded (routing), the process holds only the suite's.
         self.result.context["peak_mb"] = peak_memory_mb()

@@ -46,7 +46,7 @@ def main(argv=None):
     bench.add_argument("--runs", type=int, default=5)
     bench.add_argument("--output", help="also write the markdown table to this file")
     bench.add_argument(
-        "--only", help="comma-separated measurements (readiness,drafting,compliance,routing,monthend,events)"
+        "--only", help="comma-separated measurements (readiness,drafting,compliance,routing,monthend,events,triage)"
     )
     bench.add_argument(
         "--profile", help="MEASURE=FILE: a pyinstrument profile of one measurement (HTML, or text for .txt)"

@@ -14,3 +14,4 @@ from . import ps_billing_readiness
 from . import ps_demo_firm
 from . import res_company
 from . import res_config_settings
+from . import ps_kpi_hook

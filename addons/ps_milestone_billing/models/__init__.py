@@ -7,3 +7,4 @@ from . import res_config_settings
 from . import sale_order
 from . import sale_order_line
 from . import account_move_package
+from . import ps_kpi_hook

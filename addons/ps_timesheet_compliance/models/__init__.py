@@ -11,3 +11,4 @@ from . import res_company
 from . import res_config_settings
 from . import sale_order_line
 from . import sale_order
+from . import ps_kpi_hook
