@@ -11,3 +11,4 @@ from . import test_milestone_access_http
 from . import test_milestone_views
 from . import test_milestone_jobs
 from . import test_milestone_package
+from . import test_milestone_kpi_hook
