@@ -1,6 +1,9 @@
 # Copyright 2026 Billing Control
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""The revenue-operations KPIs of one month, as rows of ``ps.kpi.snapshot`` (definitions: docs/analytics.md)."""
+"""The revenue-operations KPIs of one month, as rows of ``ps.kpi.snapshot``.
+
+Definitions: the README, "Revenue operations analytics".
+"""
 
 import math
 import statistics
