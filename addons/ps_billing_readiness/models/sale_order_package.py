@@ -4,7 +4,7 @@ from odoo import api, fields, models
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
 
     # Negative flags: an engagement sends the whole backup unless its terms say otherwise, and a new
     # column needs no default for the orders that exist.

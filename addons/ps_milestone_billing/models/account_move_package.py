@@ -8,7 +8,7 @@ from odoo.addons.ps_billing_readiness.models.account_move_package import (
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
 
     def _ps_prepare_package_parts(self, terms):
         """Add the acceptance evidence of the milestones the invoice bills (part ``acceptance``, sequence 40)."""
