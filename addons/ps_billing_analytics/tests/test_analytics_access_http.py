@@ -5,9 +5,8 @@ does, with hostile values and contexts; each refusal is checked in the database 
 
 from freezegun import freeze_time
 
+from odoo.addons.ps_billing_readiness.tests.common import CallKwMixin
 from odoo.tests import HttpCase, tagged
-from odoo.tests.common import JsonRpcException
-from odoo.tools import mute_logger
 
 from .common import NOVEMBER, AnalyticsCase
 
@@ -19,7 +18,7 @@ HOSTILE_CONTEXTS = (
 
 
 @tagged("post_install", "-at_install")
-class TestAnalyticsAccessOverHttp(HttpCase, AnalyticsCase):
+class TestAnalyticsAccessOverHttp(CallKwMixin, HttpCase, AnalyticsCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -34,20 +33,6 @@ class TestAnalyticsAccessOverHttp(HttpCase, AnalyticsCase):
         cls.anomaly = cls.env["ps.invoice.anomaly"].create(
             {"move_id": cls.draft.id, "feature": "hours", "scope": "client", "message": "hours 9.9× the median"}
         )
-
-    def _call(self, login, model, method, args, kwargs=None, context=None):
-        self.authenticate(login, login)
-        params = {
-            "model": model,
-            "method": method,
-            "args": args,
-            "kwargs": {**(kwargs or {}), "context": context or {}},
-        }
-        return self.make_jsonrpc_request(f"/web/dataset/call_kw/{model}/{method}", params)
-
-    def _refused(self, login, model, method, args, kwargs=None, context=None):
-        with mute_logger("odoo.http"), self.assertRaises(JsonRpcException):
-            self._call(login, model, method, args, kwargs=kwargs, context=context)
 
     def _assert_untouched(self):
         self.env.invalidate_all()

@@ -5,11 +5,9 @@ values and contexts; each refusal is checked in the database afterwards."""
 
 from freezegun import freeze_time
 
-from odoo.addons.ps_billing_readiness.tests.common import GROUP_CONSULTANT
+from odoo.addons.ps_billing_readiness.tests.common import GROUP_CONSULTANT, CallKwMixin
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tests.common import JsonRpcException
-from odoo.tools import mute_logger
 
 from .common import DisputeCase
 
@@ -21,7 +19,7 @@ HOSTILE_CONTEXTS = (
 
 
 @tagged("post_install", "-at_install")
-class TestDisputeAccessOverHttp(HttpCase, DisputeCase):
+class TestDisputeAccessOverHttp(CallKwMixin, HttpCase, DisputeCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -33,20 +31,6 @@ class TestDisputeAccessOverHttp(HttpCase, DisputeCase):
         cls.dispute = cls._dispute(200.0, "hours")
         cls.other_invoice = cls._post_invoice(4)
         cls.other_dispute = cls._dispute(100.0, "tax", invoice=cls.other_invoice)
-
-    def _call(self, login, model, method, args, kwargs=None, context=None):
-        self.authenticate(login, login)
-        params = {
-            "model": model,
-            "method": method,
-            "args": args,
-            "kwargs": {**(kwargs or {}), "context": context or {}},
-        }
-        return self.make_jsonrpc_request(f"/web/dataset/call_kw/{model}/{method}", params)
-
-    def _refused(self, login, model, method, args, kwargs=None, context=None):
-        with mute_logger("odoo.http"), self.assertRaises(JsonRpcException):
-            self._call(login, model, method, args, kwargs=kwargs, context=context)
 
     def _assert_untouched(self):
         self.env.invalidate_all()

@@ -11,7 +11,8 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.addons.queue_job.tests.common import trap_jobs
-from odoo.tests.common import ChromeBrowser, TransactionCase, new_test_user
+from odoo.tests.common import ChromeBrowser, JsonRpcException, TransactionCase, new_test_user
+from odoo.tools import mute_logger
 
 GROUP_CONSULTANT = "ps_billing_readiness.group_consultant"
 GROUP_PROJECT_MANAGER = "ps_billing_readiness.group_project_manager"
@@ -58,6 +59,27 @@ def run_jobs(dispatch, *args, **kwargs):
                 elif isinstance(job.result, int):
                     totals["count"] += job.result
     return totals
+
+
+class CallKwMixin:
+    """For an HttpCase: call a model's method over ``/web/dataset/call_kw`` as a user whose password is
+    their login, with any context, as any JSON-RPC client can (the attacker tests of every control)."""
+
+    def _call(self, login, model, method, args, kwargs=None, context=None):
+        """Return the result of ``model.method(*args, **kwargs)`` called over JSON-RPC by ``login``."""
+        self.authenticate(login, login)
+        params = {
+            "model": model,
+            "method": method,
+            "args": args,
+            "kwargs": {**(kwargs or {}), "context": context or {}},
+        }
+        return self.make_jsonrpc_request(f"/web/dataset/call_kw/{model}/{method}", params)
+
+    def _refused(self, login, model, method, args, kwargs=None, context=None):
+        """Assert that the call is refused (an error answer, nothing done by it)."""
+        with mute_logger("odoo.http"), self.assertRaises(JsonRpcException, msg=f"{login} {model}.{method}"):
+            self._call(login, model, method, args, kwargs=kwargs, context=context)
 
 
 class BillingControlCase(TransactionCase):

@@ -3,10 +3,8 @@
 """Apply and approve a change order over ``/web/dataset/call_kw``, as the web client does, with hostile
 values and contexts; each refusal is checked in the database afterwards."""
 
-from odoo.addons.ps_billing_readiness.tests.common import GROUP_CONSULTANT
+from odoo.addons.ps_billing_readiness.tests.common import GROUP_CONSULTANT, CallKwMixin
 from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tests.common import JsonRpcException
-from odoo.tools import mute_logger
 
 from .common import ChangeOrderCase
 
@@ -18,7 +16,7 @@ HOSTILE_CONTEXTS = (
 
 
 @tagged("post_install", "-at_install")
-class TestChangeOrderAccessOverHttp(HttpCase, ChangeOrderCase):
+class TestChangeOrderAccessOverHttp(CallKwMixin, HttpCase, ChangeOrderCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -27,20 +25,6 @@ class TestChangeOrderAccessOverHttp(HttpCase, ChangeOrderCase):
         cls.env["res.users"].search([("login", "=", "bc_manager")]).password = "bc_manager"
         cls.change = cls._change_order()
         cls.change.with_user(cls.project_manager).action_submit()
-
-    def _call(self, login, model, method, args, kwargs=None, context=None):
-        self.authenticate(login, login)
-        params = {
-            "model": model,
-            "method": method,
-            "args": args,
-            "kwargs": {**(kwargs or {}), "context": context or {}},
-        }
-        return self.make_jsonrpc_request(f"/web/dataset/call_kw/{model}/{method}", params)
-
-    def _refused(self, login, model, method, args, kwargs=None, context=None):
-        with mute_logger("odoo.http"), self.assertRaises(JsonRpcException):
-            self._call(login, model, method, args, kwargs=kwargs, context=context)
 
     def _assert_untouched(self):
         self.env.invalidate_all()
