@@ -102,14 +102,18 @@ class PsBillingReadiness(models.Model):
 
     @api.depends("sale_order_id.name", "period_start", "period_end")
     def _compute_name(self):
+        names = self._ps_get_period_names([(r.sale_order_id.name, r.period_start, r.period_end) for r in self])
+        for record, name in zip(self, names, strict=True):
+            record.name = name
+
+    @api.model
+    def _ps_get_period_names(self, periods):
+        """Return the name of each (engagement name, start, end) of ``periods``: "<engagement> · <start> → <end>"."""
         # A batch shares a few dates: each is written once (the language lookup costs more than the writing).
-        labels = {day: format_date(self.env, day) for day in {*self.mapped("period_start"), *self.mapped("period_end")}}
-        for record in self:
-            record.name = "%s · %s → %s" % (
-                record.sale_order_id.name or "",
-                labels.get(record.period_start, ""),
-                labels.get(record.period_end, ""),
-            )
+        labels = {day: format_date(self.env, day) for _name, start, end in periods for day in (start, end)}
+        return [
+            "%s · %s → %s" % (name or "", labels.get(start, ""), labels.get(end, "")) for name, start, end in periods
+        ]
 
     def _compute_finding_counts(self):
         counts = {

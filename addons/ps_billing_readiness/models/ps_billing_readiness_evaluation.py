@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare
+from odoo.tools import clean_context, float_compare
 
 from .ps_readiness_evaluation import ReadinessEvaluation
 
@@ -63,11 +63,43 @@ class PsBillingReadiness(models.Model):
             for (order_id, start), (order, end, cutoff) in wanted.items()
             if (order_id, start) not in found
         ]
-        # A new period is no news: no "created" note and no follower per record (its owner's digest
-        # lists it once it blocks).
-        quiet = self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True)
-        created = quiet.create(vals_list).with_env(self.env) if vals_list else self.browse()
+        created = self._ps_insert_periods(vals_list)
         return (existing | created).filtered(lambda r: r.state != "invoiced")
+
+    @api.model
+    def _ps_insert_periods(self, vals_list):
+        """Create the readiness records of ``vals_list`` (from ``_prepare_readiness_vals``) as the engine
+        does: in one INSERT per thousand (``ps.batch.runner._insert_rows``), not record by record.
+
+        A new period is no news: no "created" note and no follower per record (its owner's digest
+        lists it once it blocks), which is all ``mail.thread`` would add. What ``create`` computes
+        before its INSERT is given here: the defaults, the fields related to the engagement and the
+        name (``create`` computes them record by record: 40 % of a first evaluation at size M).
+        """
+        if not vals_list:
+            return self.browse()
+        # The engagements iterated from one recordset: their fields are read for the whole batch at once.
+        orders = {order.id: order for order in self.env["sale.order"].browse({v["sale_order_id"] for v in vals_list})}
+        # The model's own defaults: none from the context (``default_<field>`` keys), as for the engine's records.
+        defaults = self.with_env(self.env(context=clean_context(self.env.context))).default_get(
+            [name for name, field in self._fields.items() if field.store and not field.compute]
+        )
+        names = self._ps_get_period_names(
+            [(orders[vals["sale_order_id"]].name, vals["period_start"], vals["period_end"]) for vals in vals_list]
+        )
+        rows = []
+        for vals, name in zip(vals_list, names, strict=True):
+            order = orders[vals["sale_order_id"]]
+            related = {
+                "partner_id": order.partner_id.id,
+                "company_id": order.company_id.id,
+                "currency_id": order.currency_id.id,
+                "billing_model": order.ps_billing_model,
+            }
+            rows.append({**defaults, **related, "name": name, **vals})
+        records = self.env["ps.batch.runner"]._insert_rows(self._name, rows)
+        records._check_company()
+        return records.with_env(self.env)
 
     @api.model
     def _prepare_readiness_vals(self, order, start, end, cutoff):

@@ -24,6 +24,37 @@ class TestReadinessEvaluation(BillingControlCase):
         )
         self.assertEqual(records.owner_id, self.project_manager, "the project's manager owns readiness")
 
+    def test_engine_inserts_periods_as_create_would(self):
+        """The engine inserts new periods in bulk: every stored field as Odoo's create gives it."""
+        Readiness = self.env["ps.billing.readiness"].sudo()
+        vals_list = [
+            Readiness._prepare_readiness_vals(self.engagement, start, end, cutoff)
+            for start, end, cutoff in Readiness._get_open_periods(self.engagement, self.today)
+        ]
+        self.assertEqual(len(vals_list), 2)
+        stored = [
+            name
+            for name, field in Readiness._fields.items()
+            if field.store and name not in ("id", "create_date", "write_date", "__last_update")
+        ]
+
+        def create_and_read(records):
+            self.env.flush_all()
+            self.env.invalidate_all()
+            values = records.read(stored, load=None)
+            messages = records.message_ids
+            records.unlink()
+            return [{k: v for k, v in row.items() if k != "id"} for row in values], messages
+
+        inserted, notes = create_and_read(Readiness._ps_insert_periods(vals_list))
+        quiet = Readiness.with_context(mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True)
+        created, _notes = create_and_read(quiet.create(vals_list))
+        self.assertEqual(inserted, created)
+        self.assertEqual(inserted[0]["name"], "%s · 10/01/2026 → 10/31/2026" % self.engagement.name)
+        self.assertEqual(inserted[0]["state"], "not_ready")
+        self.assertEqual(inserted[0]["partner_id"], self.client.id)
+        self.assertFalse(notes, "a new period is no news")
+
     def test_weekly_cycle_uses_weeks(self):
         self.engagement.ps_billing_cycle = "weekly"
         records = self._evaluate(day=date(2026, 11, 11))
