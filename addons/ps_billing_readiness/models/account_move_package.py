@@ -31,6 +31,7 @@ import hashlib
 import io
 import logging
 import re
+from collections import defaultdict
 
 from markupsafe import Markup
 
@@ -321,38 +322,16 @@ class AccountMove(models.Model):
 
     def _ps_prepare_package_receipts_part(self):
         """The receipts of the expenses this invoice re-invoices, expense by expense, oldest first."""
-        expenses = self._ps_get_package_expenses()
-        attachments = (
-            self.env["ir.attachment"]
-            .sudo()
-            .search([("res_model", "=", "hr.expense"), ("res_id", "in", expenses.ids)], order="res_id, id")
+        expenses = self._ps_get_package_expenses().sorted(lambda e: (e.date, e.id))
+        labels = {expense.id: f"{expense.name} ({expense.date})" for expense in expenses}
+        documents = self._ps_get_package_documents(
+            expenses,
+            lambda expense: labels[expense.id],
+            lambda expense: (
+                _("Receipt of %s", labels[expense.id]),
+                _("The expense %s has no receipt attached.", labels[expense.id]),
+            ),
         )
-        by_expense = {}
-        for attachment in attachments:
-            by_expense.setdefault(attachment.res_id, []).append(attachment)
-        documents = []
-        for expense in expenses.sorted(lambda e: (e.date, e.id)):
-            label = f"{expense.name} ({expense.date})"
-            found = by_expense.get(expense.id)
-            if not found:
-                documents.append(
-                    {
-                        "key": f"hr.expense,{expense.id}",
-                        "name": _("Receipt of %s", label),
-                        "raw": b"",
-                        "problem": _("The expense %s has no receipt attached.", label),
-                    }
-                )
-            for attachment in found or []:
-                name = f"{attachment.name} — {label}"
-                documents.append(
-                    {
-                        "key": f"ir.attachment,{attachment.id}",
-                        "name": name,
-                        "raw": attachment.raw,
-                        "problem": ps_package_file_problem(attachment.raw, name),
-                    }
-                )
 
         def render(documents_going):
             return [ps_package_file_to_pdf(document["raw"]) for document in documents_going]
@@ -364,6 +343,43 @@ class AccountMove(models.Model):
             "documents": documents,
             "render": render,
         }
+
+    @api.model
+    def _ps_get_package_documents(self, records, label, missing=None):
+        """Return the package documents of the files attached to ``records``: record by record, each
+        one's files in the order they were attached, named "<file> — <label(record)>".
+
+        ``missing(record)``, when given, returns (name, problem) of the document standing for a
+        record without any file (the send stops on it until a controller decides), or None when
+        that record may go without. Every part made of attached files builds its documents here.
+        """
+        attachments = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search([("res_model", "=", records._name), ("res_id", "in", records.ids)], order="res_id, id")
+        )
+        by_record = defaultdict(list)
+        for attachment in attachments:
+            by_record[attachment.res_id].append(attachment)
+        documents = []
+        for record in records:
+            files = by_record.get(record.id)
+            absent = missing(record) if missing and not files else None
+            if absent:
+                name, problem = absent
+                documents.append({"key": f"{record._name},{record.id}", "name": name, "raw": b"", "problem": problem})
+            for attachment in files or []:
+                name = f"{attachment.name} — {label(record)}"
+                raw = attachment.raw
+                documents.append(
+                    {
+                        "key": f"ir.attachment,{attachment.id}",
+                        "name": name,
+                        "raw": raw,
+                        "problem": ps_package_file_problem(raw, name),
+                    }
+                )
+        return documents
 
     def _ps_get_package_expenses(self):
         """Return the expenses (hr.expense) this invoice re-invoices."""

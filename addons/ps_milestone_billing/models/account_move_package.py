@@ -1,10 +1,7 @@
 # Copyright 2026 Billing Control
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, models
-from odoo.addons.ps_billing_readiness.models.account_move_package import (
-    ps_package_file_problem,
-    ps_package_file_to_pdf,
-)
+from odoo.addons.ps_billing_readiness.models.account_move_package import ps_package_file_to_pdf
 
 
 class AccountMove(models.Model):
@@ -41,36 +38,16 @@ class AccountMove(models.Model):
 
     def _ps_prepare_package_acceptance_part(self, milestones):
         move = self
-        evidence = (
-            self.env["ir.attachment"]
-            .sudo()
-            .search([("res_model", "=", "project.milestone"), ("res_id", "in", milestones.ids)], order="res_id, id")
+        documents = self._ps_get_package_documents(
+            milestones,
+            lambda milestone: milestone.name,
+            lambda milestone: (
+                _("Evidence of %s", milestone.name),
+                _("The milestone %s has no acceptance evidence attached.", milestone.name),
+            )
+            if milestone.ps_evidence_required
+            else None,
         )
-        by_milestone = {}
-        for attachment in evidence:
-            by_milestone.setdefault(attachment.res_id, []).append(attachment)
-        documents = []
-        for milestone in milestones:
-            files = by_milestone.get(milestone.id, [])
-            if not files and milestone.ps_evidence_required:
-                documents.append(
-                    {
-                        "key": f"project.milestone,{milestone.id}",
-                        "name": _("Evidence of %s", milestone.name),
-                        "raw": b"",
-                        "problem": _("The milestone %s has no acceptance evidence attached.", milestone.name),
-                    }
-                )
-            for attachment in files:
-                name = f"{attachment.name} — {milestone.name}"
-                documents.append(
-                    {
-                        "key": f"ir.attachment,{attachment.id}",
-                        "name": name,
-                        "raw": attachment.raw,
-                        "problem": ps_package_file_problem(attachment.raw, name),
-                    }
-                )
 
         def render(documents_going):
             summary = move.env["ir.actions.report"]._ps_render_package_pdf(
