@@ -110,7 +110,7 @@ class PsBillingReadiness(models.Model):
     def _ps_get_period_names(self, periods):
         """Return the name of each (engagement name, start, end) of ``periods``: "<engagement> · <start> → <end>"."""
         # A batch shares a few dates: each is written once (the language lookup costs more than the writing).
-        labels = {day: format_date(self.env, day) for _name, start, end in periods for day in (start, end)}
+        labels = {day: format_date(self.env, day) for day in {day for _name, *days in periods for day in days}}
         return [
             "%s · %s → %s" % (name or "", labels.get(start, ""), labels.get(end, "")) for name, start, end in periods
         ]

@@ -87,9 +87,20 @@ class PsBillingReadiness(models.Model):
         names = self._ps_get_period_names(
             [(orders[vals["sale_order_id"]].name, vals["period_start"], vals["period_end"]) for vals in vals_list]
         )
+        projects = {p.id: p for p in self.env["project.project"].browse({v["project_id"] for v in vals_list} - {False})}
         rows = []
         for vals, name in zip(vals_list, names, strict=True):
             order = orders[vals["sale_order_id"]]
+            # What create's company check would refuse (the company comes from the engagement itself).
+            project = projects.get(vals["project_id"])
+            if project and project.company_id and project.company_id != order.company_id:
+                raise UserError(
+                    _(
+                        "The project %(project)s of %(order)s belongs to another company than the engagement.",
+                        project=project.display_name,
+                        order=order.name,
+                    )
+                )
             related = {
                 "partner_id": order.partner_id.id,
                 "company_id": order.company_id.id,
@@ -97,9 +108,7 @@ class PsBillingReadiness(models.Model):
                 "billing_model": order.ps_billing_model,
             }
             rows.append({**defaults, **related, "name": name, **vals})
-        records = self.env["ps.batch.runner"]._insert_rows(self._name, rows)
-        records._check_company()
-        return records.with_env(self.env)
+        return self.env["ps.batch.runner"]._insert_rows(self._name, rows).with_env(self.env)
 
     @api.model
     def _prepare_readiness_vals(self, order, start, end, cutoff):

@@ -55,6 +55,15 @@ class TestReadinessEvaluation(BillingControlCase):
         self.assertEqual(inserted[0]["partner_id"], self.client.id)
         self.assertFalse(notes, "a new period is no news")
 
+    def test_project_of_another_company_is_refused_and_no_period_created(self):
+        other = self.env["res.company"].create({"name": "Other Firm"})
+        project = self.engagement.order_line.project_id[:1] or self.engagement.project_id
+        self.env.cr.execute("UPDATE project_project SET company_id = %s WHERE id = %s", [other.id, project.id])
+        project.invalidate_recordset(["company_id"])
+        with self.assertRaisesRegex(UserError, "belongs to another company than the engagement"):
+            self._evaluate()
+        self.assertFalse(self.env["ps.billing.readiness"].search([("sale_order_id", "=", self.engagement.id)]))
+
     def test_weekly_cycle_uses_weeks(self):
         self.engagement.ps_billing_cycle = "weekly"
         records = self._evaluate(day=date(2026, 11, 11))
