@@ -23,3 +23,4 @@ from . import test_invoice_package_problems
 from . import test_invoice_package_terms
 from . import test_invoice_package_delivery
 from . import test_invoice_package_access_http
+from . import test_evaluation_formatting
