@@ -70,7 +70,7 @@ class PsBatchRunner(models.AbstractModel):
 
     @api.model
     def _insert_rows(self, model, vals_list):
-        """Create records of ``model`` from ``vals_list`` with one INSERT per thousand, as the ORM would
+        """Create records of ``model`` from ``vals_list`` with one INSERT (per ten thousand rows), as the ORM would
         have: every stored field of the model that ``create`` would compute or default must be given (the
         values are written as given, without defaults or precomputation; a stored computed field not
         given is computed at the next flush, as after ``create``); returns the new records.
@@ -109,7 +109,9 @@ class PsBatchRunner(models.AbstractModel):
             SQL.identifier(model._table).code, ", ".join(SQL.identifier(fname).code for fname in fnames)
         )
         ids = []
-        for chunk in split_every(1000, vals_list):
+        # One statement for a whole batch (the ORM inserts by the hundred, so its statements grow with the
+        # batch): psycopg2 composes it on the client, with no limit on parameters; 10,000 rows make ~3 MB.
+        for chunk in split_every(10000, vals_list):
             params = []
             for vals in chunk:
                 params += [convert[fname](vals.get(fname), vals) for fname in fnames]

@@ -69,7 +69,7 @@ class PsBillingReadiness(models.Model):
     @api.model
     def _ps_insert_periods(self, vals_list):
         """Create the readiness records of ``vals_list`` (from ``_prepare_readiness_vals``) as the engine
-        does: in one INSERT per thousand (``ps.batch.runner._insert_rows``), not record by record.
+        does: in one INSERT for the batch (``ps.batch.runner._insert_rows``), not record by record.
 
         A new period is no news: no "created" note and no follower per record (its owner's digest
         lists it once it blocks), which is all ``mail.thread`` would add. What ``create`` computes
