@@ -12,6 +12,21 @@ from odoo.tools import clean_context, float_compare
 
 from .ps_readiness_evaluation import ReadinessEvaluation
 
+# What an evaluation sets on a readiness record besides its date (``_apply_findings``).
+EVALUATION_FIELDS = (
+    "state",
+    "amount_deliverable",
+    "amount_blocked",
+    "amount_ready",
+    "amount_at_risk",
+    "blocked_since",
+    "escalated_on",
+    "amount_deliverable_company",
+    "amount_ready_company",
+    "amount_blocked_company",
+    "amount_at_risk_company",
+)
+
 
 class PsBillingReadiness(models.Model):
     # The model is split by concern across files (house style), on purpose.
@@ -145,7 +160,10 @@ class PsBillingReadiness(models.Model):
         orders.sudo()._ps_refresh_retainer(day)
         records = self.sudo()._get_or_create_for_orders(orders.sudo(), day)
         records._evaluate(day)
-        orders.sudo().write({"ps_readiness_dirty": False, "ps_readiness_evaluated_on": day})
+        # Bookkeeping of the engine, not tracked: no chatter to prepare for a thousand engagements.
+        orders.sudo().with_context(tracking_disable=True).write(
+            {"ps_readiness_dirty": False, "ps_readiness_evaluated_on": day}
+        )
         orders._ps_forget_readiness_marks()
         return records.with_env(self.env)
 
@@ -274,6 +292,19 @@ class PsBillingReadiness(models.Model):
                 blocking_amount[finding["readiness_id"]] += finding["amount_at_risk"]
         return at_risk, blocking_amount
 
+    def _ps_evaluation_unchanged(self, values):
+        """Return whether this record holds ``values`` of ``EVALUATION_FIELDS`` already (amounts equal
+        at their currency's rounding: what is stored is rounded)."""
+        for fname, value in zip(EVALUATION_FIELDS, values, strict=True):
+            old = self[fname]
+            field = self._fields[fname]
+            if field.type == "monetary":
+                if self[field.get_currency_field(self)].compare_amounts(old or 0.0, value or 0.0):
+                    return False
+            elif (old or None) != (value or None):
+                return False
+        return True
+
     def _apply_findings(self, findings_vals, deliverable, day):
         """Set state, amounts and aging from the new findings (their values).
 
@@ -284,7 +315,7 @@ class PsBillingReadiness(models.Model):
         at_risk, blocking_amount = self._ps_sum_at_risk(findings_vals)
         blocked_ids = {finding["readiness_id"] for finding in findings_vals if finding["severity"] == "blocking"}
         now = fields.Datetime.now()
-        rows = []
+        rows, unchanged = [], []
         rates = {}  # {(currency, company): the rate of the day to the company's currency}
         turned = {"blocked": [], "ready": []}  # the periods whose state turns so: business events
         for record in self:
@@ -313,38 +344,24 @@ class PsBillingReadiness(models.Model):
                 blocked_since = day
             elif state != "blocked" and record.state == "blocked":
                 blocked_since = escalated_on = None
-            rows.append(
-                (
-                    record.id,
-                    state,
-                    total,
-                    amount_blocked,
-                    total - amount_blocked,
-                    at_risk[record.id],
-                    blocked_since or None,
-                    escalated_on or None,
-                    now,
-                    *in_company,
-                )
+            values = (
+                state,
+                total,
+                amount_blocked,
+                total - amount_blocked,
+                at_risk[record.id],
+                blocked_since or None,
+                escalated_on or None,
+                *in_company,
             )
-        # The amounts differ on each record: the ORM would write each alone (see _write_rows).
-        self.env["ps.batch.runner"]._write_rows(
-            self._name,
-            [
-                "state",
-                "amount_deliverable",
-                "amount_blocked",
-                "amount_ready",
-                "amount_at_risk",
-                "blocked_since",
-                "escalated_on",
-                "evaluated_on",
-                "amount_deliverable_company",
-                "amount_ready_company",
-                "amount_blocked_company",
-                "amount_at_risk_company",
-            ],
-            rows,
-        )
+            if record._ps_evaluation_unchanged(values):
+                unchanged.append((record.id, now))
+            else:
+                rows.append((record.id, now, *values))
+        # The amounts differ on each record: the ORM would write each alone (see _write_rows). A
+        # period whose figures did not change (most of them, day after day) gets its date only.
+        Runner = self.env["ps.batch.runner"]
+        Runner._write_rows(self._name, ["evaluated_on", *EVALUATION_FIELDS], rows)
+        Runner._write_rows(self._name, ["evaluated_on"], unchanged)
         for state, ids in turned.items():
             self.env["ps.billing.event.hook"]._ps_emit_event(f"readiness.{state}", self.browse(ids))

@@ -104,9 +104,12 @@ class ReadinessEvaluation:
             ["unit_amount:sum"],
         )
         result = defaultdict(list)
+        # Each line's unit read once, not once per row (a line has a row per month or day).
+        line_uoms = {line.id: line.product_uom for line in lines}
         for sale_line, uom, day, quantity in rows:
-            if uom and uom != sale_line.product_uom and uom.category_id == sale_line.product_uom.category_id:
-                quantity = uom._compute_quantity(quantity, sale_line.product_uom, rounding_method="HALF-UP")
+            line_uom = line_uoms[sale_line.id]
+            if uom and uom != line_uom and uom.category_id == line_uom.category_id:
+                quantity = uom._compute_quantity(quantity, line_uom, rounding_method="HALF-UP")
             result[sale_line.id].append((day, quantity))
         return result
 

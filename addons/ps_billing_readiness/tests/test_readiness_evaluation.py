@@ -1,10 +1,11 @@
 # Copyright 2026 Billing Control
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from datetime import date
+from datetime import date, datetime
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo import Command
+from odoo import Command, sql_db
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -63,6 +64,37 @@ class TestReadinessEvaluation(BillingControlCase):
         with self.assertRaisesRegex(UserError, "belongs to another company than the engagement"):
             self._evaluate()
         self.assertFalse(self.env["ps.billing.readiness"].search([("sale_order_id", "=", self.engagement.id)]))
+
+    def test_reevaluation_without_change_dates_the_periods_and_writes_no_figure(self):
+        """A period whose figures did not change since yesterday gets its evaluation date only."""
+        self._confirm_terms()
+        self._log_time(self.employee_consultant, 3.0, "2026-10-10")
+        with freeze_time("2026-11-10 08:00:00"):
+            records = self._evaluate()
+        self.env.flush_all()
+        october = records.sorted("period_start")[0]
+        figures = [(r.state, r.amount_deliverable, r.amount_ready, r.amount_blocked) for r in records]
+        self.assertEqual(figures[0], ("ready", 450.0, 450.0, 0.0))
+        statements = []
+        execute = sql_db.Cursor.execute
+
+        def spy(cursor, query, params=None, log_exceptions=True):
+            statements.append(str(getattr(query, "code", query)))
+            return execute(cursor, query, params, log_exceptions)
+
+        with freeze_time("2026-11-11 08:00:00"), patch.object(sql_db.Cursor, "execute", spy):
+            again = self._evaluate(day=date(2026, 11, 11))
+            self.env.flush_all()
+        self.assertEqual(again, records)
+        self.assertEqual([(r.state, r.amount_deliverable, r.amount_ready, r.amount_blocked) for r in records], figures)
+        self.assertEqual(set(records.mapped("evaluated_on")), {datetime(2026, 11, 11, 8, 0)})
+        updates = [q for q in statements if q.lstrip().startswith("UPDATE") and "ps_billing_readiness" in q]
+        self.assertTrue(updates, "the evaluation date is written")
+        self.assertFalse([q for q in updates if "amount_deliverable" in q], "no unchanged figure written again")
+        # A cent more is a change: written.
+        self._log_time(self.employee_consultant, 0.01, "2026-10-11")
+        self._evaluate(day=date(2026, 11, 11))
+        self.assertEqual(october.amount_deliverable, 451.5)
 
     def test_weekly_cycle_uses_weeks(self):
         self.engagement.ps_billing_cycle = "weekly"
