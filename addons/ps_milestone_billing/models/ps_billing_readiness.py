@@ -100,7 +100,7 @@ class PsBillingReadiness(models.Model):
                 for account_id in key.split(","):
                     if int(account_id) in account_ids:
                         costs[int(account_id)][line.move_id] += line.balance * percentage / 100.0
-        findings = []
+        findings, rates = [], {}
         for record in records:
             account = record.project_id.analytic_account_id
             severity = "blocking" if record.billing_model == "milestone" else None
@@ -108,12 +108,11 @@ class PsBillingReadiness(models.Model):
                 bill_date = bill.invoice_date or bill.date
                 if bill_date and bill_date > record.period_end:
                     continue
-                amount = bill.company_currency_id._convert(
-                    cost,
-                    record.currency_id,
-                    record.company_id,
-                    bill_date or record.period_end,
-                )
+                # The rate of each currency pair and day once (Odoo's _convert looks it up for each amount).
+                key = (bill.company_currency_id, record.currency_id, record.company_id, bill_date or record.period_end)
+                if key not in rates:
+                    rates[key] = key[0]._get_conversion_rate(*key[:4])
+                amount = record.currency_id.round(cost * rates[key])
                 text = _(
                     "Vendor bill %(bill)s of %(vendor)s charges %(amount)s to project %(project)s and is still "
                     "a draft: the cost is not approved.",
