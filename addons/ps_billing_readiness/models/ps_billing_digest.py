@@ -5,9 +5,9 @@ from datetime import date, timedelta
 from markupsafe import Markup
 
 from odoo import SUPERUSER_ID, Command, _, api, fields, models
-from odoo.tools import format_amount, format_date
 
 from .ps_billing_readiness import GROUP_FINANCE_CONTROLLER
+from .ps_labels import Labels
 
 ACTIVITY_TYPES = {
     "owner": "ps_billing_readiness.mail_activity_type_billing_digest",
@@ -212,13 +212,17 @@ class PsBillingDigest(models.Model):
         listed.partner_id.mapped("display_name")
         listed.mapped("company_currency_id.symbol")
         self.user_id.mapped("lang")
+        labels = {}  # {language: its Labels}: each date and amount written once per language
         for digest, ids, new_ids in changed:
             activity = open_activity.get(digest)
             if not ids:
                 if activity:
                     done |= activity
                 continue
-            content = digest.with_context(lang=digest.user_id.lang)._ps_prepare_activity_content(new_ids)
+            lang = digest.user_id.lang
+            if lang not in labels:
+                labels[lang] = Labels(digest.with_context(lang=lang).env)
+            content = digest.with_context(lang=lang)._ps_prepare_activity_content(new_ids, labels[lang])
             if activity:
                 rows.append((activity.id, content["summary"], str(content["note"]), content["date_deadline"]))
             else:
@@ -234,7 +238,7 @@ class PsBillingDigest(models.Model):
         if done:
             done.action_feedback(feedback=_("Nothing left to clear."))
 
-    def _ps_prepare_activity_content(self, new_ids):
+    def _ps_prepare_activity_content(self, new_ids, labels=None):
         """Return the summary, note (HTML) and deadline of this digest's activity, in the context's language.
 
         The note names the periods blocked since the list last changed first, then the oldest.
@@ -242,6 +246,7 @@ class PsBillingDigest(models.Model):
         the day the first of theirs was escalated to them.
         """
         self.ensure_one()
+        labels = labels or Labels(self.env)
         records = self.readiness_ids.sorted(lambda r: (r.id not in new_ids, r.blocked_since or date.max, r.id))
         if self.kind == "owner":
             summary = _("Billing exceptions to clear: %s", len(records))
@@ -258,8 +263,8 @@ class PsBillingDigest(models.Model):
                 "%(period)s (%(client)s): blocked since %(since)s, %(amount)s held back",
                 period=record.name,
                 client=record.partner_id.display_name,
-                since=format_date(self.env, record.blocked_since),
-                amount=format_amount(self.env, record.amount_blocked_company, record.company_currency_id),
+                since=labels.date(record.blocked_since),
+                amount=labels.amount(record.amount_blocked_company, record.company_currency_id),
             )
             if record.id in new_ids:
                 lines.append(Markup("<li><b>%s</b> %s</li>") % (_("New:"), text))

@@ -292,16 +292,16 @@ class PsBillingReadiness(models.Model):
                 blocking_amount[finding["readiness_id"]] += finding["amount_at_risk"]
         return at_risk, blocking_amount
 
-    def _ps_evaluation_unchanged(self, values):
-        """Return whether this record holds ``values`` of ``EVALUATION_FIELDS`` already (amounts equal
-        at their currency's rounding: what is stored is rounded)."""
-        for fname, value in zip(EVALUATION_FIELDS, values, strict=True):
+    def _ps_evaluation_unchanged(self, values, roundings):
+        """Return whether this record holds ``values`` of ``EVALUATION_FIELDS`` already. ``roundings``:
+        for each field, the rounding of its currency (amounts equal at it are the same: what is
+        stored is rounded), or None for a value compared as it is."""
+        for fname, value, rounding in zip(EVALUATION_FIELDS, values, roundings, strict=True):
             old = self[fname]
-            field = self._fields[fname]
-            if field.type == "monetary":
-                if self[field.get_currency_field(self)].compare_amounts(old or 0.0, value or 0.0):
+            if rounding is None:
+                if (old or None) != (value or None):
                     return False
-            elif (old or None) != (value or None):
+            elif abs((old or 0.0) - (value or 0.0)) >= rounding / 2:
                 return False
         return True
 
@@ -315,7 +315,7 @@ class PsBillingReadiness(models.Model):
         at_risk, blocking_amount = self._ps_sum_at_risk(findings_vals)
         blocked_ids = {finding["readiness_id"] for finding in findings_vals if finding["severity"] == "blocking"}
         now = fields.Datetime.now()
-        rows, unchanged = [], []
+        rows, unchanged, roundings = [], [], {}
         rates = {}  # {(currency, company): the rate of the day to the company's currency}
         turned = {"blocked": [], "ready": []}  # the periods whose state turns so: business events
         for record in self:
@@ -354,7 +354,10 @@ class PsBillingReadiness(models.Model):
                 escalated_on or None,
                 *in_company,
             )
-            if record._ps_evaluation_unchanged(values):
+            if key not in roundings:
+                amounts = [record.currency_id.rounding] * 4
+                roundings[key] = (None, *amounts, None, None, *[company_currency.rounding] * 4)
+            if record._ps_evaluation_unchanged(values, roundings[key]):
                 unchanged.append((record.id, now))
             else:
                 rows.append((record.id, now, *values))

@@ -13,7 +13,9 @@ from functools import cached_property
 
 from odoo import fields
 from odoo.osv import expression
-from odoo.tools import format_date, get_lang
+from odoo.tools import get_lang
+
+from .ps_labels import Labels
 
 
 class ReadinessEvaluation:
@@ -51,9 +53,7 @@ class ReadinessEvaluation:
         # The language of the texts, looked up once: format_amount and format_date
         # would look it up for each of the thousands of amounts and dates of a batch.
         self.lang_code = get_lang(records.env).code
-        self._lang = None
-        self._date_labels = {}
-        self._amount_labels = {}
+        self.labels = Labels(records.env, self.lang_code)
 
     # ------------------------------------------------------------
     # Inputs of the core
@@ -211,31 +211,12 @@ class ReadinessEvaluation:
         }
 
     def format_amount(self, amount, currency):
-        """Return ``amount`` as Odoo writes it in ``currency`` (``format_amount``), in the evaluation's language.
-
-        A batch writes thousands of amounts: the language is looked up once (``format_amount`` looks
-        it up for each, a tenth of the read side at size M), the digits are still Odoo's
-        (``res.lang.format``) and an amount met again in the same currency is written once.
-        """
-        key = (currency.id, currency.round(amount))
-        if key not in self._amount_labels:
-            if self._lang is None:
-                self._lang = get_lang(self.env, self.lang_code)
-            digits = self._lang.format(f"%.{currency.decimal_places}f", key[1], grouping=True, monetary=True)
-            digits = digits.replace(" ", "\N{NO-BREAK SPACE}").replace("-", "-\N{ZERO WIDTH NO-BREAK SPACE}")
-            symbol = currency.symbol or ""
-            if currency.position == "before":
-                label = f"{symbol}\N{NO-BREAK SPACE}{digits}"
-            else:
-                label = f"{digits}\N{NO-BREAK SPACE}{symbol}"
-            self._amount_labels[key] = label
-        return self._amount_labels[key]
+        """Return ``amount`` as Odoo writes it in ``currency`` (``format_amount``), in the evaluation's language."""
+        return self.labels.amount(amount, currency)
 
     def format_date(self, day):
-        """Return ``day`` as Odoo writes it (``format_date``), each distinct date formatted once."""
-        if day not in self._date_labels:
-            self._date_labels[day] = format_date(self.env, day, lang_code=self.lang_code)
-        return self._date_labels[day]
+        """Return ``day`` as Odoo writes it (``format_date``), in the evaluation's language."""
+        return self.labels.date(day)
 
     def run_check(self, check, targets):
         """Return the findings of ``check`` on ``targets`` (its method reads this evaluation)."""

@@ -1,7 +1,9 @@
 # Copyright 2026 Billing Control
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import date
+
 from odoo.tests import tagged
-from odoo.tools import format_amount
+from odoo.tools import format_amount, format_date
 
 from ..models.ps_readiness_evaluation import ReadinessEvaluation
 from .common import BillingControlCase
@@ -34,6 +36,9 @@ class TestEvaluationFormatting(BillingControlCase):
                             evaluation.format_amount(amount, currency),
                             format_amount(lang_records.env, amount, currency, lang),
                         )
+            for day in (date(2026, 1, 31), date(2026, 11, 10), date(2026, 12, 1), date(2026, 12, 1)):
+                with self.subTest(lang=lang, day=day):
+                    self.assertEqual(evaluation.format_date(day), format_date(lang_records.env, day, lang_code=lang))
         # Written in the language of the evaluation: the French grouping and decimal comma.
         eur = currencies.filtered(lambda c: c.name == "EUR")
         french = ReadinessEvaluation(records.with_context(lang="fr_FR"), self.today).format_amount(1234.5, eur)
