@@ -40,16 +40,20 @@ class PsBillingReadiness(models.Model):
 
     @api.model
     def _ps_check_terms_confirmed(self, evaluation):
+        # The texts translated once, not once per period (a translation looks the language up each time).
+        no_model = _("%s has no billing model: set it in the engagement's billing terms.")
+        not_confirmed = _("The billing terms of %s are not confirmed by finance.")
+        waiting = _("%s waits on them.")
         findings = []
         for record in evaluation.targets:
             order = record.sale_order_id
             deliverable = evaluation.deliverable[record.id]
             if not order.ps_billing_model:
-                message = _("%s has no billing model: set it in the engagement's billing terms.", order.name)
+                message = no_model % order.name
             elif not order.ps_terms_confirmed:
-                message = _("The billing terms of %s are not confirmed by finance.", order.name)
+                message = not_confirmed % order.name
                 if not record.currency_id.is_zero(deliverable):
-                    message += " " + _("%s waits on them.", evaluation.format_amount(deliverable, record.currency_id))
+                    message += " " + waiting % evaluation.format_amount(deliverable, record.currency_id)
             else:
                 continue
             findings.append(evaluation.finding(record, message, deliverable))
@@ -57,21 +61,17 @@ class PsBillingReadiness(models.Model):
 
     @api.model
     def _ps_check_po_reference(self, evaluation):
+        missing = _("%(client)s requires a purchase order on %(order)s and none is recorded.")
+        held = _("%s cannot be billed without it.")
         findings = []
         for record in evaluation.targets:
             order = record.sale_order_id
             if not order.ps_po_required or order.ps_client_po_ref:
                 continue
             deliverable = evaluation.deliverable[record.id]
-            message = _(
-                "%(client)s requires a purchase order on %(order)s and none is recorded.",
-                client=record.partner_id.display_name,
-                order=order.name,
-            )
+            message = missing % {"client": record.partner_id.display_name, "order": order.name}
             if not record.currency_id.is_zero(deliverable):
-                message += " " + _(
-                    "%s cannot be billed without it.", evaluation.format_amount(deliverable, record.currency_id)
-                )
+                message += " " + held % evaluation.format_amount(deliverable, record.currency_id)
             findings.append(evaluation.finding(record, message, deliverable))
         return findings
 
@@ -161,6 +161,10 @@ class PsBillingReadiness(models.Model):
                 prices = {product.id: product.lst_price for product in pl_lines.product_id}
             for line in pl_lines:
                 list_prices[line.id] = prices.get(line.product_id.id, 0.0)
+        text = _(
+            "%(product)s is sold at %(sold)s an hour on %(order)s, below the pricelist's %(list)s: "
+            "%(hours).2f hours lose %(amount)s."
+        )
         findings = []
         for record in evaluation.targets:
             currency = record.currency_id
@@ -173,16 +177,14 @@ class PsBillingReadiness(models.Model):
                 if float_is_zero(qty, precision_digits=2):
                     continue
                 at_risk = (list_price - sold) * qty
-                message = _(
-                    "%(product)s is sold at %(sold)s an hour on %(order)s, below the pricelist's %(list)s: "
-                    "%(hours).2f hours lose %(amount)s.",
-                    product=line.product_id.display_name,
-                    sold=evaluation.format_amount(sold, currency),
-                    order=line.order_id.name,
-                    list=evaluation.format_amount(list_price, currency),
-                    hours=qty,
-                    amount=evaluation.format_amount(at_risk, currency),
-                )
+                message = text % {
+                    "product": line.product_id.display_name,
+                    "sold": evaluation.format_amount(sold, currency),
+                    "order": line.order_id.name,
+                    "list": evaluation.format_amount(list_price, currency),
+                    "hours": qty,
+                    "amount": evaluation.format_amount(at_risk, currency),
+                }
                 findings.append(evaluation.finding(record, message, at_risk, line))
         return findings
 
