@@ -5,6 +5,7 @@ from . import account_move_line
 from . import hr_employee
 from . import ps_billing_readiness
 from . import ps_timesheet_compliance
+from . import ps_timesheet_compliance_expected
 from . import ps_timesheet_compliance_run
 from . import ps_timesheet_reminder
 from . import res_company

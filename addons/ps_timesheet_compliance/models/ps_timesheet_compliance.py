@@ -1,9 +1,7 @@
 # Copyright 2026 Billing Control
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import defaultdict
-from datetime import datetime, time, timedelta
-
-import pytz
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.tools import float_compare, float_round, format_date
@@ -167,8 +165,9 @@ class PsTimesheetCompliance(models.Model):
         """Return {(employee id, period start): values} for ``pairs`` of (employee, start, end, cutoff),
         judged on ``day`` (default: today in each employee's company's time zone).
 
-        The number of queries depends on the number of distinct periods,
-        time zones and calendars, never on the number of employees.
+        The number of queries depends on the number of distinct periods (the
+        logged hours are summed per period), never on the number of employees,
+        time zones or calendars.
         """
         if not pairs:
             return {}
@@ -262,90 +261,6 @@ class PsTimesheetCompliance(models.Model):
         if float_compare(missing, tolerance, precision_digits=2) <= 0:
             return "compliant"
         return "late" if day > cutoff else "missing"
-
-    @api.model
-    def _read_expected_hours(self, pairs):
-        """Return {(employee id, period start): working hours less leaves and public holidays}.
-
-        The hours are Odoo's own (``_get_work_days_data_batch``), computed once
-        per period, time zone, calendar and company for the employees with no
-        leave or attendance of their own in the periods (they all get the same
-        hours), and one by one only for the others.
-        """
-        if not pairs:
-            return {}
-        # Ids first, one recordset per group after: adding records one by one to a recordset is quadratic.
-        groups = defaultdict(dict)
-        for employee, start, end, _cutoff in pairs:
-            # The resource's time zone: the employee's is a related field, recomputed per record.
-            groups[(start, end, employee.resource_id.tz or "UTC")][employee.id] = None
-        Employee = self.env["hr.employee"].sudo()
-        employees = Employee.browse({employee.id for employee, *_period in pairs})
-        has_own_time = self._get_own_time(
-            employees, min(start for _employee, start, *_rest in pairs), max(end for *_rest, end, _cutoff in pairs)
-        )
-        # What each employee needs, read once, not once per period.
-        info = {employee.id: (employee.resource_id.id, employee.company_id) for employee in employees}
-        expected = {}
-        for (start, end, tz_name), employee_ids in groups.items():
-            tz = pytz.timezone(tz_name)
-            date_from = tz.localize(datetime.combine(start, time.min))
-            date_to = tz.localize(datetime.combine(end, time.max))
-            exact_ids, alike = [], defaultdict(list)
-            for employee in Employee.browse(list(employee_ids)):
-                resource_id, company = info[employee.id]
-                if has_own_time(resource_id, start, end):
-                    exact_ids.append(employee.id)
-                else:
-                    alike[(employee._get_calendar(date_from), company)].append(employee.id)
-            # One employee stands for all those of its calendar and company.
-            exact_ids += [ids[0] for ids in alike.values()]
-            hours = {
-                employee_id: data["hours"]
-                for employee_id, data in Employee.browse(exact_ids)
-                ._get_work_days_data_batch(date_from, date_to)
-                .items()
-            }
-            for ids in alike.values():
-                hours.update(dict.fromkeys(ids, hours[ids[0]]))
-            expected.update({(employee_id, start): value for employee_id, value in hours.items()})
-        return expected
-
-    @api.model
-    def _get_own_time(self, employees, first_day, last_day):
-        """Return a function ``(resource id, start, end) -> bool``: whether the resource has a leave
-        around these days, or hours of its own, so that it cannot share the hours of its calendar."""
-        resource_ids = employees.resource_id.ids
-        # Two days more on each side cover every time zone.
-        margin = timedelta(days=2)
-        leaves = (
-            self.env["resource.calendar.leaves"]
-            .sudo()
-            .search_fetch(
-                [
-                    ("resource_id", "in", resource_ids),
-                    ("date_from", "<=", datetime.combine(last_day + margin, time.min)),
-                    ("date_to", ">=", datetime.combine(first_day - margin, time.min)),
-                ],
-                ["resource_id", "date_from", "date_to"],
-            )
-        )
-        spans = defaultdict(list)
-        for leave in leaves:
-            spans[leave.resource_id.id].append((leave.date_from.date() - margin, leave.date_to.date() + margin))
-        always = {
-            resource.id
-            for (resource,) in self.env["resource.calendar.attendance"]
-            .sudo()
-            ._read_group([("resource_id", "in", resource_ids)], ["resource_id"])
-        }
-
-        def has_own_time(resource_id, start, end):
-            return resource_id in always or any(
-                first <= end and last >= start for first, last in spans.get(resource_id, ())
-            )
-
-        return has_own_time
 
     @api.model
     def _scan_employees(self, employees, day=None):

@@ -15,3 +15,4 @@ from . import test_compliance_controls_http
 from . import test_landing_and_amounts
 from . import test_compliance_jobs
 from . import test_compliance_kpi_hook
+from . import test_compliance_expected_hours
