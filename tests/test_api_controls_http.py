@@ -10,9 +10,8 @@ import ast
 
 from odoo import Command
 from odoo.addons.ps_billing_approvals.tests.common import ApprovalCase
+from odoo.addons.ps_billing_readiness.tests.common import CallKwMixin
 from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tests.common import JsonRpcException
-from odoo.tools import mute_logger
 
 # Every context key that once relaxed a control, sent with every call.
 HOSTILE_CONTEXT = {
@@ -26,7 +25,10 @@ HOSTILE_CONTEXT = {
 
 
 @tagged("post_install", "-at_install")
-class TestApiControlsOverHttp(HttpCase, ApprovalCase):
+class TestApiControlsOverHttp(CallKwMixin, HttpCase, ApprovalCase):
+    CALL_CONTEXT = HOSTILE_CONTEXT
+    REFUSED_ERROR = "AccessError"
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -44,22 +46,6 @@ class TestApiControlsOverHttp(HttpCase, ApprovalCase):
         cls.milestone = cls.env["project.milestone"].create(
             {"name": "Go-live", "project_id": cls.project.id, "sale_line_id": cls.line_milestone.id}
         )
-
-    def _call(self, login, model, method, args, kwargs=None, context=None):
-        """Call ``model.method`` over JSON-RPC as ``login`` (password = login), with the hostile context."""
-        self.authenticate(login, login)
-        params = {
-            "model": model,
-            "method": method,
-            "args": args,
-            "kwargs": {**(kwargs or {}), "context": {**HOSTILE_CONTEXT, **(context or {})}},
-        }
-        return self.make_jsonrpc_request(f"/web/dataset/call_kw/{model}/{method}", params)
-
-    def _refused(self, login, model, method, args, kwargs=None, context=None, error="AccessError"):
-        with mute_logger("odoo.http"), self.assertRaises(JsonRpcException) as caught:
-            self._call(login, model, method, args, kwargs=kwargs, context=context)
-        self.assertIn(error, str(caught.exception))
 
     def _fresh(self, record):
         record.invalidate_recordset()

@@ -3,9 +3,8 @@
 """Every control over the external API: low-rights users (and an administrator beyond the actions) call
 /web/dataset/call_kw with hostile values and contexts; the database is checked afterwards."""
 
+from odoo.addons.ps_billing_readiness.tests.common import CallKwMixin
 from odoo.tests import HttpCase, tagged
-from odoo.tests.common import JsonRpcException
-from odoo.tools import mute_logger
 
 from .common import BillingEventsCase
 
@@ -21,7 +20,7 @@ HOSTILE = {
 
 
 @tagged("post_install", "-at_install")
-class TestWebhookAccessOverHttp(HttpCase, BillingEventsCase):
+class TestWebhookAccessOverHttp(CallKwMixin, HttpCase, BillingEventsCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -30,19 +29,9 @@ class TestWebhookAccessOverHttp(HttpCase, BillingEventsCase):
         ].search([], limit=1)
         cls.delivery = cls.event.delivery_ids[:1]
 
-    def _call(self, login, model, method, args, kwargs=None, context=None):
-        self.authenticate(login, login)
-        params = {
-            "model": model,
-            "method": method,
-            "args": args,
-            "kwargs": {**(kwargs or {}), "context": context or HOSTILE},
-        }
-        return self.make_jsonrpc_request(f"/web/dataset/call_kw/{model}/{method}", params)
-
-    def _refused(self, login, model, method, args, kwargs=None):
-        with mute_logger("odoo.http"), self.assertRaises(JsonRpcException, msg=f"{login} {model}.{method}"):
-            self._call(login, model, method, args, kwargs)
+    def _call_context(self, context):
+        """Every call sends the hostile context, unless it brings its own: then it sends that one alone."""
+        return context or HOSTILE
 
     def _snapshot(self):
         self.env.invalidate_all()

@@ -65,21 +65,40 @@ class CallKwMixin:
     """For an HttpCase: call a model's method over ``/web/dataset/call_kw`` as a user whose password is
     their login, with any context, as any JSON-RPC client can (the attacker tests of every control)."""
 
+    # A context sent with every call; a call's own context goes over it.
+    CALL_CONTEXT = {}
+    # The error every refusal must name, e.g. "AccessError" (refused for want of rights, not because the
+    # call was malformed); None: any error.
+    REFUSED_ERROR = None
+    # Sign in again only when the login changes: a sign-in checks the password (600,000 rounds of PBKDF2),
+    # most of a call's time. Not for a test that changes a user's password between calls.
+    CALL_SIGN_IN_ONCE = False
+
     def _call(self, login, model, method, args, kwargs=None, context=None):
         """Return the result of ``model.method(*args, **kwargs)`` called over JSON-RPC by ``login``."""
-        self.authenticate(login, login)
+        session = getattr(self, "session", None)
+        if not (self.CALL_SIGN_IN_ONCE and session and session.login == login):
+            self.authenticate(login, login)
         params = {
             "model": model,
             "method": method,
             "args": args,
-            "kwargs": {**(kwargs or {}), "context": context or {}},
+            "kwargs": {**(kwargs or {}), "context": self._call_context(context)},
         }
         return self.make_jsonrpc_request(f"/web/dataset/call_kw/{model}/{method}", params)
 
-    def _refused(self, login, model, method, args, kwargs=None, context=None):
-        """Assert that the call is refused (an error answer, nothing done by it)."""
-        with mute_logger("odoo.http"), self.assertRaises(JsonRpcException, msg=f"{login} {model}.{method}"):
+    def _call_context(self, context):
+        """Return the context a call sends: the class's ``CALL_CONTEXT`` with the call's own over it."""
+        return {**self.CALL_CONTEXT, **(context or {})}
+
+    def _refused(self, login, model, method, args, kwargs=None, context=None, error=None):
+        """Assert that the call is refused (an error answer, nothing done by it), with an error named
+        ``error`` (default: ``REFUSED_ERROR``)."""
+        error = error or self.REFUSED_ERROR
+        with mute_logger("odoo.http"), self.assertRaises(JsonRpcException, msg=f"{login} {model}.{method}") as caught:
             self._call(login, model, method, args, kwargs=kwargs, context=context)
+        if error:
+            self.assertIn(error, str(caught.exception))
 
 
 class BillingControlCase(TransactionCase):

@@ -11,13 +11,13 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
-from odoo.tests.common import JsonRpcException
-from odoo.tools import config, mute_logger
+from odoo.tools import config
 
 from .common import (
     GROUP_ADMINISTRATOR,
     GROUP_PROJECT_MANAGER,
     BillingControlCase,
+    CallKwMixin,
     run_jobs,
     start_tour_with_screenshot,
 )
@@ -330,11 +330,12 @@ class TestDigestAccess(DigestCase):
 
 
 @tagged("post_install", "-at_install")
-class TestDigestOverHttp(HttpCase, DigestCase):
+class TestDigestOverHttp(CallKwMixin, HttpCase, DigestCase):
     """Over Odoo's external API, with a context that asks for everything, a consultant and another
     project manager neither read nor change someone's digest or its activity."""
 
-    HOSTILE_CONTEXT = {"active_test": False, "sudo": True, "su": True, "tracking_disable": True}
+    CALL_CONTEXT = {"active_test": False, "sudo": True, "su": True, "tracking_disable": True}
+    REFUSED_ERROR = "AccessError"
 
     @classmethod
     def setUpClass(cls):
@@ -343,21 +344,6 @@ class TestDigestOverHttp(HttpCase, DigestCase):
         cls._evaluate()
         cls.env["ps.billing.digest"]._ps_refresh()
         cls.digest = cls.env["ps.billing.digest"].search([("user_id", "=", cls.project_manager.id)])
-
-    def _call(self, login, model, method, args, kwargs=None):
-        self.authenticate(login, login)
-        params = {
-            "model": model,
-            "method": method,
-            "args": args,
-            "kwargs": {**(kwargs or {}), "context": self.HOSTILE_CONTEXT},
-        }
-        return self.make_jsonrpc_request(f"/web/dataset/call_kw/{model}/{method}", params)
-
-    def _refused(self, login, model, method, args, kwargs=None):
-        with mute_logger("odoo.http"), self.assertRaises(JsonRpcException) as caught:
-            self._call(login, model, method, args, kwargs)
-        self.assertIn("AccessError", str(caught.exception))
 
     def test_consultant_and_other_manager_cannot_read_or_change_a_digest(self):
         digest = self.digest
@@ -384,6 +370,12 @@ class TestDigestOverHttp(HttpCase, DigestCase):
         self.assertEqual(digest.user_id, self.project_manager)
         self.assertTrue(activity.exists())
         self.assertTrue(activity.summary.startswith("Billing exceptions to clear"))
+
+    def test_an_error_of_another_kind_is_no_refusal(self):
+        """A call that fails for another reason than rights (here: no such method) does not pass for a
+        refusal in this class (REFUSED_ERROR)."""
+        with self.assertRaises(AssertionError):
+            self._refused("bc_consultant", "ps.billing.digest", "ps_no_such_method", [self.digest.ids])
 
     def test_owner_reads_their_digest(self):
         rows = self._call("bc_manager", "ps.billing.digest", "read", [self.digest.ids, ["readiness_ids"]])

@@ -5,6 +5,7 @@ contexts: nobody changes or deletes it, nor forges a decision to leave a file ou
 
 import base64
 import hashlib
+from unittest.mock import patch
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -20,6 +21,8 @@ HOSTILE_CONTEXTS = (
 
 @tagged("post_install", "-at_install")
 class TestInvoicePackageAccessOverHttp(CallKwMixin, HttpCase, InvoicePackageCase):
+    CALL_SIGN_IN_ONCE = True  # the attacks below make some 130 calls
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -33,19 +36,6 @@ class TestInvoicePackageAccessOverHttp(CallKwMixin, HttpCase, InvoicePackageCase
         cls.raw_sha = hashlib.sha256(cls.attachment.raw).hexdigest()
         cls.part_shas = cls.package.part_ids.mapped("sha256")
 
-    def _call(self, login, model, method, args, kwargs=None, context=None):
-        # Signed in once per login: the package's attacks make many calls.
-        if getattr(self, "_ps_login", None) != login:
-            self.authenticate(login, login)
-            self._ps_login = login
-        params = {
-            "model": model,
-            "method": method,
-            "args": args,
-            "kwargs": {**(kwargs or {}), "context": context or {}},
-        }
-        return self.make_jsonrpc_request(f"/web/dataset/call_kw/{model}/{method}", params)
-
     def _assert_untouched(self):
         self.env.invalidate_all()
         self.assertTrue(self.attachment.exists())
@@ -56,6 +46,18 @@ class TestInvoicePackageAccessOverHttp(CallKwMixin, HttpCase, InvoicePackageCase
         self.assertEqual(self.package.part_ids.mapped("sha256"), self.part_shas)
         self.assertEqual(self.package.sha256, self.raw_sha)
         self.assertFalse(self.env["ps.invoice.package.decision"].search([]))
+
+    def test_the_attacks_sign_in_once_per_login_and_call_as_that_login(self):
+        """One sign-in per change of login (CALL_SIGN_IN_ONCE), and each call still goes as its own login:
+        else the refusals below would prove nothing."""
+        group = "account.group_account_invoice"  # Anna's, not Carl's
+        logins = ("bc_carl_pkg", "bc_carl_pkg", "bc_anna_pkg", "bc_anna_pkg", "bc_carl_pkg")
+        with patch.object(HttpCase, "authenticate", autospec=True, side_effect=HttpCase.authenticate) as sign_in:
+            answers = [self._call(login, "res.users", "has_group", [group]) for login in logins]
+        self.assertEqual(answers, [False, False, True, True, False])
+        self.assertEqual(
+            [call.args[1] for call in sign_in.call_args_list], ["bc_carl_pkg", "bc_anna_pkg", "bc_carl_pkg"]
+        )
 
     def test_nobody_changes_or_deletes_a_sent_package(self):
         forged = base64.b64encode(b"%PDF-1.4 forged").decode()

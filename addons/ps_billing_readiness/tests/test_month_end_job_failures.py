@@ -9,10 +9,8 @@ from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
-from odoo.tests.common import JsonRpcException
-from odoo.tools import mute_logger
 
-from .common import BillingControlCase, run_jobs
+from .common import BillingControlCase, CallKwMixin, run_jobs
 
 TODAY = date(2026, 11, 10)
 ERROR = "Odoo found nothing to invoice on the engagement."
@@ -143,12 +141,7 @@ class TestMonthEndJobFailures(MonthEndJobCase):
 
 @tagged("post_install", "-at_install")
 @freeze_time(TODAY)
-class TestMonthEndJobRetryOverHttp(HttpCase, MonthEndJobCase):
-    def _call(self, login, model, method, args, context=None):
-        self.authenticate(login, login)
-        params = {"model": model, "method": method, "args": args, "kwargs": {"context": context or {}}}
-        return self.make_jsonrpc_request(f"/web/dataset/call_kw/{model}/{method}", params)
-
+class TestMonthEndJobRetryOverHttp(CallKwMixin, HttpCase, MonthEndJobCase):
     def test_consultant_and_manager_cannot_retry_or_settle_a_job_over_json_rpc(self):
         job = self._failed_drafting_job()
         finding = self._finding(self.october)
@@ -161,16 +154,14 @@ class TestMonthEndJobRetryOverHttp(HttpCase, MonthEndJobCase):
                 ("queue.job", "button_done", job.ids),
                 ("queue.job", "button_cancelled", job.ids),
             ):
-                with mute_logger("odoo.http"), self.assertRaises(JsonRpcException, msg=f"{login} {method}"):
-                    self._call(login, model, method, [ids], context=hostile)
+                self._refused(login, model, method, [ids], context=hostile)
         job.invalidate_recordset()
         self.assertEqual(job.state, "failed", "the job is untouched")
         self.assertEqual(self._finding(self.october), finding)
         self.assertEqual(self.october.state, "blocked")
         # The controller may retry it, and only through the suite's action.
         for method in ("requeue", "button_done", "button_cancelled", "autovacuum"):
-            with mute_logger("odoo.http"), self.assertRaises(JsonRpcException, msg=method):
-                self._call("bc_controller", "queue.job", method, [job.ids])
+            self._refused("bc_controller", "queue.job", method, [job.ids])
             job.invalidate_recordset()
             self.assertEqual(job.state, "failed", method)
         self._call("bc_controller", "ps.readiness.finding", "action_ps_retry_job", [finding.ids])

@@ -12,10 +12,8 @@ import base64
 import re
 
 from odoo import Command
-from odoo.addons.ps_billing_readiness.tests.common import GROUP_FINANCE_CONTROLLER
+from odoo.addons.ps_billing_readiness.tests.common import GROUP_FINANCE_CONTROLLER, CallKwMixin
 from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tests.common import JsonRpcException
-from odoo.tools import mute_logger
 
 from .common import MilestoneBillingCase
 
@@ -30,7 +28,9 @@ MILESTONE_FIELDS = [
 
 
 @tagged("post_install", "-at_install")
-class TestMilestoneAccessOverHttp(HttpCase, MilestoneBillingCase):
+class TestMilestoneAccessOverHttp(CallKwMixin, HttpCase, MilestoneBillingCase):
+    REFUSED_ERROR = "AccessError"
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -114,22 +114,6 @@ class TestMilestoneAccessOverHttp(HttpCase, MilestoneBillingCase):
     # ------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------
-
-    def _call(self, login, model, method, args, kwargs=None, context=None):
-        """Call ``model.method`` over JSON-RPC as ``login`` (password = login)."""
-        self.authenticate(login, login)
-        params = {
-            "model": model,
-            "method": method,
-            "args": args,
-            "kwargs": {**(kwargs or {}), "context": context or {}},
-        }
-        return self.make_jsonrpc_request(f"/web/dataset/call_kw/{model}/{method}", params)
-
-    def _refused(self, login, model, method, args, kwargs=None, context=None, error="AccessError"):
-        with mute_logger("odoo.http"), self.assertRaises(JsonRpcException) as caught:
-            self._call(login, model, method, args, kwargs=kwargs, context=context)
-        self.assertIn(error, str(caught.exception))
 
     def _csrf_token(self, milestone):
         page = self.url_open(f"/my/milestones/{milestone.id}")
