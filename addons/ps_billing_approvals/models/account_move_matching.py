@@ -87,17 +87,39 @@ class AccountMove(models.Model):
         by_company = defaultdict(list)
         for rule in rules:
             by_company[rule.company_id.id].append((rule, conditions[rule.id]))
-        result = {}
+        cache = {}
+        if explain:
+            return {
+                move.id: [
+                    (rule, *rule._evaluate(rule_conditions, facts[move.id], explain=True, cache=cache))
+                    for rule, rule_conditions in by_company.get(facts[move.id]["company_id"], ())
+                ]
+                for move in moves
+            }
+        # Rule by rule over the batch, condition by condition over the drafts still in: a rule's first
+        # condition usually leaves few drafts, so most (draft, rule) pairs cost one test, not an
+        # evaluation (measured at size M, 100 drafts against 200 rules: evaluating every pair took
+        # 150-200 ms, 1.5-2 ms a draft). The tests are the table's, as _evaluate runs them; _evaluate
+        # then decides and explains the drafts left (their checks are what a request shows).
+        result = {move.id: [] for move in moves}
+        by_company_facts = defaultdict(list)
         for move in moves:
-            move_facts = facts[move.id]
-            evaluated = [
-                (rule, *rule._evaluate(rule_conditions, move_facts, explain=explain))
-                for rule, rule_conditions in by_company.get(move_facts["company_id"], ())
-            ]
-            if explain:
-                result[move.id] = evaluated
-            else:
-                result[move.id] = [(rule, checks) for rule, matches, checks in evaluated if matches]
+            by_company_facts[facts[move.id]["company_id"]].append((move.id, facts[move.id]))
+        for company_id, company_facts in by_company_facts.items():
+            for rule, rule_conditions in by_company.get(company_id, ()):
+                candidates = company_facts
+                for condition, setting in rule_conditions:
+                    candidates = [
+                        (move_id, move_facts)
+                        for move_id, move_facts in candidates
+                        if condition.test(setting, move_facts)
+                    ]
+                    if not candidates:
+                        break
+                for move_id, move_facts in candidates:
+                    matches, checks = rule._evaluate(rule_conditions, move_facts, cache=cache)
+                    if matches:
+                        result[move_id].append((rule, checks))
         return result
 
     def _get_ps_sod_excluded_users(self):

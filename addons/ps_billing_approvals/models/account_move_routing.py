@@ -44,6 +44,11 @@ class AccountMove(models.Model):
         figures = moves._get_ps_approval_figures()
         # One request per matching rule; those of each draft's lowest level open at once (as
         # _ps_advance_approval would open them), with their approvers resolved for the whole batch.
+        # The project managers and salespersons of each draft are a recordset of their own, which
+        # prefetches only its users: read what _get_rule_approvers checks of them for the whole batch.
+        self.env["res.users"].union(
+            *(move_facts["project_managers"] | move_facts["salespersons"] for move_facts in facts.values())
+        ).fetch(["active", "share", "company_ids"])
         approvers_cache = {}
         vals_list, to_open = [], []
         for move in moves:
@@ -196,8 +201,10 @@ class AccountMove(models.Model):
         the company's today plus its reminder delay unless given; ``note`` (text) opens the note."""
         result = {}
         by_lang = defaultdict(list)
+        # The approvers' languages read at once (a browse per key prefetches one user: a query per approver).
+        lang_of = {user.id: user.lang or "en_US" for user in self.env["res.users"].browse({key[1] for key in awaited})}
         for key in awaited:
-            by_lang[self.env["res.users"].browse(key[1]).lang or "en_US"].append(key)
+            by_lang[lang_of[key[1]]].append(key)
         for lang, keys in by_lang.items():
             moves = self.with_context(lang=lang)
             for key in keys:

@@ -15,3 +15,4 @@ from . import test_approval_jobs
 from . import test_routing_job
 from . import test_approval_conditions
 from . import test_approval_kpi_hook
+from . import test_approval_routing_approvers

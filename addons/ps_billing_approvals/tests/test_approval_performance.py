@@ -134,9 +134,11 @@ class TestApprovalPerformance(ApprovalCase):
     def _route_counting_queries(self, moves):
         """Route ``moves`` in a savepoint rolled back afterwards.
 
-        Return (queries, approvers given an activity, requests created, activities created).
+        Return (queries, approvers given an activity, requests created, activities created, followers added).
         """
+        followers = [("res_model", "=", "account.move"), ("res_id", "in", moves.ids)]
         with closing(self.env.cr.savepoint()):
+            followers_before = self.env["mail.followers"].search_count(followers)
             self.env.invalidate_all()
             before = self.env.cr.sql_log_count
             moves.with_user(self.controller).action_ps_request_approval()
@@ -144,14 +146,21 @@ class TestApprovalPerformance(ApprovalCase):
             count = self.env.cr.sql_log_count - before
             self.assertEqual(set(moves.mapped("ps_approval_state")), {"pending"})
             activities = moves.activity_ids
-            result = (count, activities.user_id, len(moves.ps_approval_request_ids), len(activities))
+            result = (
+                count,
+                activities.user_id,
+                len(moves.ps_approval_request_ids),
+                len(activities),
+                self.env["mail.followers"].search_count(followers) - followers_before,
+            )
         _logger.info(
-            "Approval routing: %s queries for %s drafts, %s rules, %s requests, %s activities",
+            "Approval routing: %s queries for %s drafts, %s rules, %s requests, %s activities, %s followers",
             count,
             len(moves),
             self.Rule.search_count([]),
             result[2],
             result[3],
+            result[4],
         )
         return result
 
@@ -159,14 +168,15 @@ class TestApprovalPerformance(ApprovalCase):
         self._with_rules(200)
         self._route_counting_queries(self.drafts[:5])  # warm-up: caches of the registry, not of the records
         # The last five drafts reach the same approvers as the whole batch: only the number of drafts differs.
-        few, few_approvers, few_requests, few_activities = self._route_counting_queries(self.drafts[-5:])
-        many, many_approvers, many_requests, many_activities = self._route_counting_queries(self.drafts)
+        few, few_approvers, few_requests, few_activities, few_followers = self._route_counting_queries(self.drafts[-5:])
+        many, many_approvers, many_requests, many_activities, many_followers = self._route_counting_queries(self.drafts)
         self.assertEqual(few_approvers, many_approvers)
         self.assertGreater(len(many_approvers), 2, "the batch reaches approvers of several kinds")
         self.assertGreater(many_requests, INSERT_BATCH_SIZE, "the batch creates more rows than one INSERT holds")
 
-        # The only growth left is the ORM's own: one create() inserts its rows by batches of INSERT_BATCH_SIZE,
-        # and reads back the invoice of its requests by batches of PREFETCH_MAX.
+        # The only growth left is the ORM's own: one create() inserts its rows by batches of INSERT_BATCH_SIZE
+        # (requests, activities, the approvers' followers), and reads back the invoice of its requests by
+        # batches of PREFETCH_MAX.
         def batches(rows, size):
             return -(-rows // size)
 
@@ -175,6 +185,8 @@ class TestApprovalPerformance(ApprovalCase):
             - batches(few_requests, INSERT_BATCH_SIZE)
             + batches(many_activities, INSERT_BATCH_SIZE)
             - batches(few_activities, INSERT_BATCH_SIZE)
+            + batches(many_followers, INSERT_BATCH_SIZE)
+            - batches(few_followers, INSERT_BATCH_SIZE)
             + batches(many_requests, PREFETCH_MAX)
             - batches(few_requests, PREFETCH_MAX)
         )
