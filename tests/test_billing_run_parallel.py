@@ -1,7 +1,8 @@
 """Two job workers at once, in two processes on one database, performing the jobs of one billing
 run, draft what one worker alone drafts, once.
 
-The database is a copy of the core's test database (``<test db>_core``, built by bin/test) with
+The database is a copy of the core's test database (``<test db>_core_template``, the copy of
+``<test db>_core`` that bin/test keeps for this: the core's tests may run on the core meanwhile) with
 twelve engagements due today; a second copy runs the billing run with one worker. The scheduled
 action enqueues the run (OCA queue_job); each worker performs the jobs of the billing channel as
 a queue_job worker does, with OCA's own code: each job in its transaction, one that loses a race
@@ -40,11 +41,11 @@ class TestBillingRunParallel(BaseCase):
 
     def test_two_workers_at_once_draft_what_one_worker_drafts_and_each_period_once(self):
         db = get_db_name()
-        template = f"{db}_core"
+        template = f"{db}_core_template"
         with closing(odoo.sql_db.db_connect("postgres").cursor()) as cr:
             cr.execute("SELECT count(*) FROM pg_database WHERE datname = %s", [template])
             exists = cr.fetchone()[0]
-        self.assertEqual(exists, 1, f"{template} (the core's test database, built by bin/test) is needed")
+        self.assertEqual(exists, 1, f"{template} (the copy of the core's test database that bin/test makes) is needed")
         parallel, alone = f"{db}_parallel", f"{db}_alone"
         self._createdb(parallel, template)
         self._worker(parallel, "setup")
