@@ -133,6 +133,50 @@ class PsBatchRunner(models.AbstractModel):
         return records
 
     @api.model
+    def _read_group_ids(self, model, domain, groupby, aggregates):
+        """Return the rows of ``self.env[model]._read_group(domain, groupby, aggregates)`` with the
+        values of relational groupby fields as ids (0 for none) instead of records.
+
+        The same query as ``_read_group`` (Odoo's domain, access rights, record rules and
+        flush, its SQL for each groupby and aggregate); only the rows are left as PostgreSQL
+        returns them: ``_read_group`` builds a record for every value of every row, which for
+        the timesheets of a thousand engagements (a hundred thousand rows) costs more than the
+        query. For reading many rows whose ids the caller maps itself.
+        """
+        Model = self.env[model]
+        Model.check_access_rights("read")
+        query = Model._search(domain)
+        fnames = set()
+        terms = []
+        for spec in groupby:
+            term, used = Model._read_group_groupby(spec, query)
+            terms.append(term)
+            fnames.update(used)
+        selects = []
+        for spec in aggregates:
+            term, used = Model._read_group_select(spec, query)
+            selects.append(term)
+            fnames.update(used)
+        Model._flush_search(domain, fnames)
+        if fnames:
+            Model._read_group_check_field_access_rights(fnames)
+        parts = [SQL("SELECT %s", SQL(", ").join(terms + selects)), SQL("FROM %s", query.from_clause)]
+        if query.where_clause:
+            parts.append(SQL("WHERE %s", query.where_clause))
+        if terms:
+            parts.append(SQL("GROUP BY %s", SQL(", ").join(terms)))
+        self.env.cr.execute(SQL("\n").join(parts))
+        # What _read_group gives for NULL, except for relations: 0, not an empty recordset.
+        empty = [
+            0 if isinstance(value, models.BaseModel) else value
+            for value in (Model._read_group_empty_value(spec) for spec in (*groupby, *aggregates))
+        ]
+        return [
+            tuple(empty[index] if value is None else value for index, value in enumerate(row))
+            for row in self.env.cr.fetchall()
+        ]
+
+    @api.model
     def _schedule_activities(self, activity_type, items):
         """Schedule activities of ``activity_type`` in one batch: the one way the suite's modules do.
 

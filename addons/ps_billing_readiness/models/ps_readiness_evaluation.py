@@ -106,11 +106,14 @@ class ReadinessEvaluation:
         result = defaultdict(list)
         # Each line's unit read once, not once per row (a line has a row per month or day).
         line_uoms = {line.id: line.product_uom for line in lines}
-        for sale_line, uom, day, quantity in rows:
-            line_uom = line_uoms[sale_line.id]
-            if uom and uom != line_uom and uom.category_id == line_uom.category_id:
-                quantity = uom._compute_quantity(quantity, line_uom, rounding_method="HALF-UP")
-            result[sale_line.id].append((day, quantity))
+        Uom = self.env["uom.uom"]
+        for sale_line_id, uom_id, day, quantity in rows:
+            line_uom = line_uoms[sale_line_id]
+            if uom_id and uom_id != line_uom.id:
+                uom = Uom.browse(uom_id)
+                if uom.category_id == line_uom.category_id:
+                    quantity = uom._compute_quantity(quantity, line_uom, rounding_method="HALF-UP")
+            result[sale_line_id].append((day, quantity))
         return result
 
     @cached_property
@@ -168,18 +171,17 @@ class ReadinessEvaluation:
     def read_timesheet_rows(self, sale_lines, domain, groupby, aggregates):
         """Return the ``_read_group`` rows of the timesheets of ``sale_lines`` matching ``domain`` up to
         the last period end, by ``groupby`` then their date (see ``row_granularity``); the date is
-        the last column before the aggregates."""
+        the last column before the aggregates. Relations are ids, not records (``_read_group_ids``:
+        an evaluation at size M reads a hundred thousand rows)."""
         rows = []
         granularity = self.row_granularity
+        Runner = self.env["ps.batch.runner"].sudo()
         for lines in sale_lines.grouped(lambda line: granularity[line.order_id.id]).values():
-            rows += (
-                self.env["account.analytic.line"]
-                .sudo()
-                ._read_group(
-                    expression.AND([[("so_line", "in", lines.ids), ("date", "<=", self.last_end)], domain]),
-                    [*groupby, f"date:{granularity[lines[:1].order_id.id]}"],
-                    aggregates,
-                )
+            rows += Runner._read_group_ids(
+                "account.analytic.line",
+                expression.AND([[("so_line", "in", lines.ids), ("date", "<=", self.last_end)], domain]),
+                [*groupby, f"date:{granularity[lines[:1].order_id.id]}"],
+                aggregates,
             )
         count = len(groupby)
         return [(*row[:count], fields.Date.to_date(row[count]), *row[count + 1 :]) for row in rows]

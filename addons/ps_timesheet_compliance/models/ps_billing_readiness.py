@@ -37,9 +37,12 @@ class PsBillingReadiness(models.Model):
         }
         # The rows of each engagement, once: each record then reads its own only (not records × rows).
         rows_by_order = defaultdict(list)
-        for sale_line, employee, state, day, quantity in rows:
-            order_id, price = line_info[sale_line.id]
-            rows_by_order[order_id].append((employee, state, day, quantity, price))
+        Employee = self.env["hr.employee"].sudo()
+        employees = {employee.id: employee for employee in Employee.browse({row[1] for row in rows} - {0})}
+        employees[0] = Employee
+        for sale_line_id, employee_id, state, day, quantity in rows:
+            order_id, price = line_info[sale_line_id]
+            rows_by_order[order_id].append((employees[employee_id], state, day, quantity, price))
         message = _(
             "%(employee)s has %(submitted).2f hours waiting for approval and %(draft).2f hours not "
             "submitted on %(order)s up to %(end)s: %(amount)s cannot be billed until approved."
@@ -102,9 +105,10 @@ class PsBillingReadiness(models.Model):
         for (first_day, period_start), record_ids in windows.items():
             window_records = records.browse(record_ids)
             rows = (
-                self.env["account.analytic.line"]
+                self.env["ps.batch.runner"]
                 .sudo()
-                ._read_group(
+                ._read_group_ids(
+                    "account.analytic.line",
                     [
                         ("project_id", "in", window_records.project_id.ids),
                         ("employee_id", "!=", False),
@@ -116,11 +120,14 @@ class PsBillingReadiness(models.Model):
                 )
             )
             people = defaultdict(set)
-            for project, employee, _count in rows:
-                people[project.id].add(employee)
+            for project_id, employee_id, _count in rows:
+                people[project_id].add(employee_id)
             for record in window_records:
                 regulars[record.id] = people[record.project_id.id]
-        everyone = self.env["hr.employee"].sudo().browse({e.id for people in regulars.values() for e in people})
+        everyone = self.env["hr.employee"].sudo().browse(set().union(*regulars.values()))
+        # The employees as records, one each (the sets above hold ids: a record per row costs more than the query).
+        by_id = {employee.id: employee for employee in everyone}
+        regulars = {record_id: {by_id[employee_id] for employee_id in ids} for record_id, ids in regulars.items()}
         required = {
             employee.id: employee.company_id
             for employee in everyone.filtered(lambda e: e.active and e.ps_timesheet_required)

@@ -4,6 +4,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.addons.ps_billing_readiness.models.ps_gc import fewer_gc_passes
 from odoo.tools import float_compare, float_round, format_date
 
 CRON_BATCH = 200
@@ -236,9 +237,10 @@ class PsTimesheetCompliance(models.Model):
         logged = defaultdict(lambda: defaultdict(float))
         for (start, end), employee_ids in periods.items():
             rows = (
-                self.env["account.analytic.line"]
+                self.env["ps.batch.runner"]
                 .sudo()
-                ._read_group(
+                ._read_group_ids(
+                    "account.analytic.line",
                     [
                         ("employee_id", "in", list(employee_ids)),
                         ("project_id", "!=", False),
@@ -249,8 +251,8 @@ class PsTimesheetCompliance(models.Model):
                     ["unit_amount:sum"],
                 )
             )
-            for employee, state, hours in rows:
-                logged[(employee.id, start)][state] += hours
+            for employee_id, state, hours in rows:
+                logged[(employee_id, start)][state] += hours
         return logged
 
     @api.model
@@ -263,6 +265,7 @@ class PsTimesheetCompliance(models.Model):
         return "late" if day > cutoff else "missing"
 
     @api.model
+    @fewer_gc_passes
     def _scan_employees(self, employees, day=None):
         """Upsert the compliance of ``employees`` for the periods to scan on ``day`` (default: today in
         each employee's company's time zone); return the records."""
