@@ -4,6 +4,7 @@ from collections import defaultdict
 
 from odoo import models
 from odoo.addons.ps_billing_readiness.models.ps_billing_model import BILLING_MODELS
+from odoo.addons.ps_billing_readiness.models.ps_gc import fewer_gc_passes
 
 from .account_move import CUSTOMER_MOVE_TYPES
 
@@ -64,6 +65,7 @@ class AccountMove(models.Model):
             }
         return facts
 
+    @fewer_gc_passes
     def _get_ps_matching_rules(self, explain=False, facts=None):
         """Return {move id: [(rule, checks)]} of the active rules matching these customer drafts.
 

@@ -8,6 +8,7 @@ from markupsafe import Markup, escape
 
 from odoo import Command, _, api, models
 from odoo.addons.ps_billing_readiness.models.ps_cron_mixin import BILLING_CHANNEL
+from odoo.addons.ps_billing_readiness.models.ps_gc import fewer_gc_passes
 from odoo.addons.queue_job.job import identity_exact
 from odoo.tools import format_amount
 from odoo.tools.sql import SQL
@@ -26,6 +27,7 @@ class AccountMove(models.Model):
     # Business: routing
     # ------------------------------------------------------------
 
+    @fewer_gc_passes
     def _ps_route_approval(self, change_note=False):
         """Route these drafts through the matrix: supersede the running round, create one request per
         matching rule and open the lowest level. Run as superuser after the caller's checks.

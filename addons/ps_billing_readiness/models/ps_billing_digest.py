@@ -7,6 +7,7 @@ from markupsafe import Markup
 from odoo import SUPERUSER_ID, Command, _, api, fields, models
 
 from .ps_billing_readiness import GROUP_FINANCE_CONTROLLER
+from .ps_gc import fewer_gc_passes
 from .ps_labels import Labels
 
 ACTIVITY_TYPES = {
@@ -112,6 +113,7 @@ class PsBillingDigest(models.Model):
     # ------------------------------------------------------------
 
     @api.model
+    @fewer_gc_passes
     def _ps_refresh(self, owners=None, escalations=True):
         """Bring the digests up to date with the blocked periods; return the digests whose list changed.
 

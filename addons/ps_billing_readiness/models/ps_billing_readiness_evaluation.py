@@ -10,6 +10,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import clean_context, float_compare
 
+from .ps_gc import fewer_gc_passes
 from .ps_readiness_evaluation import ReadinessEvaluation
 
 # What an evaluation sets on a readiness record besides its date (``_apply_findings``).
@@ -143,6 +144,7 @@ class PsBillingReadiness(models.Model):
     # ------------------------------------------------------------
 
     @api.model
+    @fewer_gc_passes
     def _evaluate_orders(self, orders, day=None):
         """Evaluate the open periods of ``orders`` and return their readiness records."""
         orders = orders.filtered(lambda o: o.state == "sale")
@@ -167,6 +169,7 @@ class PsBillingReadiness(models.Model):
         orders._ps_forget_readiness_marks()
         return records.with_env(self.env)
 
+    @fewer_gc_passes
     def _evaluate(self, day=None):
         """Run every active check over these records (as on ``day``) and update states, amounts and findings."""
         records = self.filtered(lambda r: r.state != "invoiced")
@@ -180,6 +183,7 @@ class PsBillingReadiness(models.Model):
         self.env["ps.readiness.finding"]._replace_findings(records, findings_vals)
         records._apply_findings(findings_vals, evaluation.deliverable, day)
 
+    @fewer_gc_passes
     def _ps_run_checks(self, day, timings=None):
         """Return the evaluation of these records and the findings' values of every active check, writing nothing.
 
