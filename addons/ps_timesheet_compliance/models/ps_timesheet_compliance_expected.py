@@ -11,6 +11,7 @@ from odoo import api, models
 
 # The class of Odoo's attendance intervals (continuous intervals stay apart), where Odoo's calendar takes it from.
 from odoo.addons.resource.models.resource_calendar import WorkIntervals
+from odoo.addons.resource.models.resource_mixin import ResourceMixin
 from odoo.addons.resource.models.utils import Intervals, float_to_time
 
 # Two days on each side of a period cover every time zone when leaves are read in UTC.
@@ -44,6 +45,11 @@ class PsTimesheetCompliance(models.Model):
         for employee in employees:
             resource = employee.resource_id
             info[employee.id] = (employee, resource.id, resource.company_id.id, resource.tz)
+        # Odoo's own _get_calendar does not depend on the date: asked once per employee, not once per
+        # period (thousands of pairs). A module's override may (hr_contract: the calendar of the
+        # contract running then): it is then asked for each period, as Odoo does.
+        dated = type(employees)._get_calendar is not ResourceMixin._get_calendar
+        calendars = {}
         # {(employee id, period start): (resource id, company id, calendar, (tz name, start, end))}
         bounds, periods = {}, {}
         for employee, start, end, _cutoff in pairs:
@@ -51,7 +57,12 @@ class PsTimesheetCompliance(models.Model):
             key = (tz_name, start, end)
             if key not in bounds:
                 bounds[key] = self._get_period_bounds(*key)
-            calendar = employee._get_calendar(bounds[key][1])
+            if dated:
+                calendar = employee._get_calendar(bounds[key][1])
+            elif employee.id in calendars:
+                calendar = calendars[employee.id]
+            else:
+                calendar = calendars[employee.id] = employee._get_calendar()
             periods[(employee.id, start)] = (resource_id, company_id, calendar, key)
         working_time = self._read_working_time(
             self.env["resource.calendar"].union(*(calendar for *_ids, calendar, _key in periods.values())),

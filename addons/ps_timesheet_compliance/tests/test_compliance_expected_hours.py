@@ -235,3 +235,40 @@ class TestExpectedHoursAreOdoos(TimesheetComplianceCase):
         count(self.employees[:1])  # warm the caches of the ORM
         queries = count(on_two), count(on_six)
         self.assertEqual(queries[0], queries[1], f"2 calendars: {queries[0]} queries, 6: {queries[1]}")
+
+    def test_calendar_of_each_period_when_a_module_makes_it_depend_on_the_date(self):
+        """Odoo's calendar of an employee does not depend on the date, so it is asked once per employee;
+        a module whose calendar does (hr_contract: the contract's) is asked for each period, as Odoo asks."""
+        employee = self.employees.filtered(lambda e: e.resource_calendar_id == self.standard)[:1]
+        self.assertTrue(employee)
+        employee_class = type(self.env["hr.employee"])
+        asked = []
+
+        def calendar_of_the_month(record, date_from=None):
+            asked.append(date_from)
+            if date_from and date_from.month == 11:
+                return self.four_days
+            return record.resource_calendar_id
+
+        october, november = date(2026, 10, 1), date(2026, 11, 1)
+        periods = ((october, date(2026, 10, 31)), (november, date(2026, 11, 30)))
+        # Odoo's own: one call for the two periods, the employee's calendar in both.
+        plain = self.Compliance._read_expected_hours(self._pairs(employee, periods))
+        self.assertEqual(plain[(employee.id, november)], self._odoo_hours(employee, november, date(2026, 11, 30)))
+        # A module's override, as hr_contract would add it to the class of hr.employee: asked per period.
+        setattr(employee_class, "_get_calendar", calendar_of_the_month)  # noqa: B010
+        try:
+            dated = self.Compliance._read_expected_hours(self._pairs(employee, periods))
+        finally:
+            delattr(employee_class, "_get_calendar")
+        self.assertEqual(len(asked), 2, f"asked once per period: {asked}")
+        self.assertEqual(dated[(employee.id, october)], plain[(employee.id, october)])
+        # November on the four-day calendar: its hours, not the employee's standard week.
+        self.assertNotEqual(dated[(employee.id, november)], plain[(employee.id, november)])
+        self.assertEqual(
+            dated[(employee.id, november)],
+            employee._get_work_days_data_batch(
+                *self.Compliance._get_period_bounds(employee.resource_id.tz, november, date(2026, 11, 30))[1:],
+                calendar=self.four_days,
+            )[employee.id]["hours"],
+        )
