@@ -24,3 +24,4 @@ from . import test_invoice_package_terms
 from . import test_invoice_package_delivery
 from . import test_invoice_package_access_http
 from . import test_evaluation_formatting
+from . import test_batch_helpers
