@@ -6,6 +6,9 @@ from datetime import timedelta
 from odoo import _, api, models
 from odoo.tools import float_compare, float_is_zero, float_round
 
+# What the missing-time check reads of the consultants, and the expected hours of their calendars.
+EMPLOYEE_FIELDS = ["name", "active", "company_id", "ps_timesheet_required", "resource_id", "resource_calendar_id"]
+
 
 class PsBillingReadiness(models.Model):
     _inherit = "ps.billing.readiness"
@@ -38,7 +41,10 @@ class PsBillingReadiness(models.Model):
         # The rows of each engagement, once: each record then reads its own only (not records × rows).
         rows_by_order = defaultdict(list)
         Employee = self.env["hr.employee"].sudo()
-        employees = {employee.id: employee for employee in Employee.browse({row[1] for row in rows} - {0})}
+        # The employees' names only (an employee has some eighty columns), archived ones too.
+        ids = list({row[1] for row in rows})
+        named = Employee.with_context(active_test=False).search_fetch([("id", "in", ids)], ["name"])
+        employees = {employee.id: employee for employee in named.with_env(Employee.env)}
         employees[0] = Employee
         for sale_line_id, employee_id, state, day, quantity in rows:
             order_id, price = line_info[sale_line_id]
@@ -124,72 +130,72 @@ class PsBillingReadiness(models.Model):
                 people[project_id].add(employee_id)
             for record in window_records:
                 regulars[record.id] = people[record.project_id.id]
-        everyone = self.env["hr.employee"].sudo().browse(set().union(*regulars.values()))
-        # The employees as records, one each (the sets above hold ids: a record per row costs more than the query).
-        by_id = {employee.id: employee for employee in everyone}
-        regulars = {record_id: {by_id[employee_id] for employee_id in ids} for record_id, ids in regulars.items()}
-        required = {
-            employee.id: employee.company_id
-            for employee in everyone.filtered(lambda e: e.active and e.ps_timesheet_required)
-        }
+        # The employees read once, with only what this check and the expected hours read (an employee
+        # has some eighty columns); the loops below work on ids, a record is built once per employee.
+        everyone = (
+            self.env["hr.employee"]
+            .sudo()
+            .with_context(active_test=False)
+            .search_fetch([("id", "in", list(set().union(*regulars.values())))], EMPLOYEE_FIELDS)
+            .with_env(self.env["hr.employee"].sudo().env)
+        )
+        by_id, names, required = {}, {}, {}  # required: {employee id: their company}
+        for employee in everyone:
+            by_id[employee.id] = employee
+            names[employee.id] = employee.name or ""
+            if employee.active and employee.ps_timesheet_required:
+                required[employee.id] = employee.company_id
         pairs, wanted, periods = set(), defaultdict(list), {}
         for record in records:
             dates = (record.period_start, record.period_end)
-            for employee in regulars[record.id]:
-                if employee.id not in required:
+            for employee_id in regulars[record.id]:
+                company = required.get(employee_id)
+                if company is None:
                     continue
-                key = (*dates, required[employee.id].id)
+                key = (*dates, company.id)
                 if key not in periods:
                     # The compliance periods of this billing period that are over by now.
-                    periods[key] = [
-                        period for period in record._get_timesheet_periods(required[employee.id]) if period[1] < today
-                    ]
-                for start, end, cutoff in periods[key]:
-                    pairs.add((employee, start, end, cutoff))
-                    wanted[(record.id, employee.id)].append(start)
+                    periods[key] = [period for period in record._get_timesheet_periods(company) if period[1] < today]
+                for period in periods[key]:
+                    pairs.add((employee_id, *period))
+                    wanted[(record.id, employee_id)].append(period[0])
         # The hours the compliance scan computes, without its states and records: expected and missing.
         Compliance = self.env["ps.timesheet.compliance"]
-        expected = Compliance._read_expected_hours(list(pairs)) if pairs else {}
-        logged = Compliance._read_logged_hours(list(pairs)) if pairs else {}
+        employee_pairs = [(by_id[employee_id], *period) for employee_id, *period in pairs]
+        expected = Compliance._read_expected_hours(employee_pairs) if pairs else {}
+        logged = Compliance._read_logged_hours(employee_pairs) if pairs else {}
         values, rounded = {}, {}
-        for employee, start, end, _cutoff in pairs:
-            key = (employee.id, start)
+        for employee_id, start, end, _cutoff in pairs:
+            key = (employee_id, start)
             hours = expected.get(key, 0.0)
             if hours not in rounded:  # employees share a few values: each is rounded once
                 rounded[hours] = float_round(hours, precision_digits=2)
             hours = rounded[hours]
-            values[key] = {
-                "period_start": start,
-                "period_end": end,
-                "expected_hours": hours,
-                "missing_hours": max(hours - sum(logged[key].values()), 0.0),
-            }
+            values[key] = (start, end, hours, max(hours - sum(logged[key].values()), 0.0))
         message = _(
             "%(employee)s logged on %(project)s lately but is missing %(missing).2f of %(expected).2f hours "
             "from %(start)s to %(end)s: time may be unlogged."
         )
-        names = {employee.id: employee.name or "" for employee in everyone}
         projects = {project.id: project.display_name for project in records.project_id}
         short = {}  # (missing hours, tolerance): beyond the tolerance; a few distinct values, each compared once
         findings = []
         for record in records:
             tolerance = record.company_id.ps_timesheet_tolerance
-            for employee in sorted(regulars[record.id], key=lambda employee: names[employee.id]):
-                starts = wanted.get((record.id, employee.id), ())
-                for start in starts:
-                    key = (values[(employee.id, start)]["missing_hours"], tolerance)
-                    if key not in short:
-                        short[key] = float_compare(key[0], tolerance, precision_digits=2) > 0
-                if not any(short[(values[(employee.id, start)]["missing_hours"], tolerance)] for start in starts):
+            for employee_id in sorted(regulars[record.id], key=names.__getitem__):
+                starts = wanted.get((record.id, employee_id), ())
+                over = [values[(employee_id, start)] for start in starts]
+                for _start, _end, _expected, missing in over:
+                    if (missing, tolerance) not in short:
+                        short[(missing, tolerance)] = float_compare(missing, tolerance, precision_digits=2) > 0
+                if not any(short[(missing, tolerance)] for _start, _end, _expected, missing in over):
                     continue
-                over = [values[(employee.id, start)] for start in starts]
                 text = message % {
-                    "employee": names[employee.id],
+                    "employee": names[employee_id],
                     "project": projects[record.project_id.id],
-                    "missing": sum(vals["missing_hours"] for vals in over),
-                    "expected": sum(vals["expected_hours"] for vals in over),
-                    "start": evaluation.format_date(min(vals["period_start"] for vals in over)),
-                    "end": evaluation.format_date(max(vals["period_end"] for vals in over)),
+                    "missing": sum(missing for _start, _end, _expected, missing in over),
+                    "expected": sum(expected_hours for _start, _end, expected_hours, _missing in over),
+                    "start": evaluation.format_date(min(start for start, _end, _expected, _missing in over)),
+                    "end": evaluation.format_date(max(end for _start, end, _expected, _missing in over)),
                 }
                 findings.append(evaluation.finding(record, text, 0.0, record.project_id))
         return findings
