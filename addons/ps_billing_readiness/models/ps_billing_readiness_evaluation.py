@@ -238,18 +238,28 @@ class PsBillingReadiness(models.Model):
             )._ps_get_deliverable_quantities(day)
             for day, order_ids in bounds.items()
         }
+        # Each line's net price and kind once (a line is in each open period of its engagement).
+        line_info = {
+            order.id: [
+                (line.id, line.price_unit * (1.0 - (line.discount or 0.0) / 100.0), line.id in timesheet_ids)
+                for line in order_lines
+            ]
+            for order, order_lines in lines_by_order.items()
+        }
+        hours = evaluation.hours
         result = {}
         for record in self:
+            lower, end = evaluation.lower_bound(record), record.period_end
             before = record.period_start - timedelta(days=1)
             total = 0.0
-            for line in lines_by_order.get(record.sale_order_id, ()):
-                price = line.price_unit * (1.0 - (line.discount or 0.0) / 100.0)
-                if line.id in timesheet_ids:
-                    qty = evaluation.uninvoiced_hours(record, line)
-                elif not evaluation.lower_bound(record):
-                    qty = other_qty[record.period_end].get(line.id, 0.0)
+            for line_id, price, on_timesheets in line_info.get(record.sale_order_id.id, ()):
+                if on_timesheets:
+                    # What uninvoiced_hours() returns, with the record's bounds read once for its lines.
+                    qty = sum(q for day, q in hours.get(line_id, ()) if day <= end and (lower is None or day >= lower))
+                elif lower is None:
+                    qty = other_qty[end].get(line_id, 0.0)
                 else:
-                    qty = max(0.0, other_qty[record.period_end].get(line.id, 0.0) - other_qty[before].get(line.id, 0.0))
+                    qty = max(0.0, other_qty[end].get(line_id, 0.0) - other_qty[before].get(line_id, 0.0))
                 total += qty * price
             result[record.id] = record.currency_id.round(total)
         return result

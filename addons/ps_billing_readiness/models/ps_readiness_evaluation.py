@@ -48,6 +48,7 @@ class ReadinessEvaluation:
         self.orders = records.sale_order_id
         self.last_end = max(records.mapped("period_end"))
         self.check = records.env["ps.readiness.check"]
+        self._check_values = (False, False, False)
         self.targets = records
         self.inputs = _Inputs(self, records._ps_get_evaluation_inputs())
         # The language of the texts, looked up once: format_amount and format_date
@@ -199,15 +200,17 @@ class ReadinessEvaluation:
         ``whole_period``: it holds back the whole period like a finding about the engagement, though
         it is ``about`` another record (a failed month-end job): it shares the deliverable with them.
         """
+        check_id, check_code, check_severity = self._check_values
         return {
             "within_deliverable": within_deliverable,
             "whole_period": whole_period,
             "readiness_id": record.id,
-            "check_id": self.check.id,
-            "check_code": self.check.code,
-            "severity": severity or self.check.severity,
+            "check_id": check_id,
+            "check_code": check_code,
+            "severity": severity or check_severity,
             "message": message,
-            "amount_at_risk": record.currency_id.round(amount or 0.0),
+            # Most findings hold back nothing: 0.0 needs no rounding in the record's currency.
+            "amount_at_risk": record.currency_id.round(amount) if amount else 0.0,
             "res_model": about._name if about else "sale.order",
             "res_id": about.id if about else record.sale_order_id.id,
         }
@@ -223,10 +226,13 @@ class ReadinessEvaluation:
     def run_check(self, check, targets):
         """Return the findings of ``check`` on ``targets`` (its method reads this evaluation)."""
         self.check, self.targets = check, targets
+        # What each finding of the check carries, read once for its thousands of findings.
+        self._check_values = (check.id, check.code, check.severity)
         try:
             return getattr(self.records, f"_ps_check_{check.code}")(self) or []
         finally:
             self.check, self.targets = self.env["ps.readiness.check"], self.records
+            self._check_values = (False, False, False)
 
 
 class _Inputs:
