@@ -203,7 +203,8 @@ class PsBillingEvent(models.Model):
                 "amount_ready": record.amount_ready,
                 "amount_blocked": record.amount_blocked,
                 "amount_at_risk": record.amount_at_risk,
-                "company_currency": record.company_currency_id.name,
+                # The company's currency read through the company (the related field is computed record by record).
+                "company_currency": record.company_id.currency_id.name,
                 "amount_at_risk_company": record.amount_at_risk_company,
                 "blocked_since": str(record.blocked_since) if record.blocked_since else None,
                 "findings": findings.get(record.id, []),
