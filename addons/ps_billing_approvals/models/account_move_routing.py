@@ -11,7 +11,6 @@ from odoo.addons.ps_billing_readiness.models.ps_cron_mixin import BILLING_CHANNE
 from odoo.addons.ps_billing_readiness.models.ps_gc import fewer_gc_passes
 from odoo.addons.queue_job.job import identity_exact
 from odoo.tools import format_amount
-from odoo.tools.sql import SQL
 
 from .account_move import CUSTOMER_MOVE_TYPES
 from .ps_approval_request import ACTIVITY_TYPE, ESCALATION_ACTIVITY_TYPE, OPEN_STATES
@@ -136,8 +135,8 @@ class AccountMove(models.Model):
             self._name,
             ["ps_approval_state", "ps_approval_round", "ps_approval_snapshot", "ps_approval_change_note"],
             [
-                # The helper casts dates only: a JSON value in a VALUES list would be text.
-                (move_id, state, round_, SQL("%s::jsonb", json.dumps(snapshot)), note)
+                # A JSON field's value as its text: the helper casts it to jsonb.
+                (move_id, state, round_, json.dumps(snapshot), note)
                 for move_id, state, round_, snapshot, note in rows
             ],
         )

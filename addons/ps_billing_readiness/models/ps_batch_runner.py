@@ -23,7 +23,8 @@ class PsBatchRunner(models.AbstractModel):
     @api.model
     def _write_rows(self, model, fnames, rows):
         """Write ``rows`` to the table of ``model`` in one UPDATE, as the ORM would have: each row
-        is the record's id, then its values of the stored columns ``fnames`` (many2one as ids).
+        is the record's id, then its values of the stored columns ``fnames`` (many2one as ids, JSON as
+        its text: ``json.dumps(value)``), plain values passed to PostgreSQL as parameters.
 
         The suite's one write around the ORM, for a batch whose records each get values of
         their own (the ORM issues one UPDATE per record then, so the query count of an
@@ -48,7 +49,8 @@ class PsBatchRunner(models.AbstractModel):
         if many2one:
             # A relation's old value leads to other records whose dependents change too.
             records.modified([field.name for field in many2one], before=True)
-        casts = {"date": "::date", "datetime": "::timestamp"}
+        # A VALUES list types its columns from the values: dates, datetimes and JSON (given as its text) are cast.
+        casts = {"date": "::date", "datetime": "::timestamp", "json": "::jsonb"}
         row = "({})".format(", ".join(["%s", *(f"%s{casts.get(model._fields[fname].type, '')}" for fname in fnames)]))
         # One row template and a flat list of parameters, as in _insert_rows: an SQL object per row
         # costs more than the statement. Names are identifiers quoted by SQL.identifier; values are parameters.
