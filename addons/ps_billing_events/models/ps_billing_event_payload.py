@@ -99,7 +99,11 @@ class PsBillingEvent(models.Model):
             for endpoint in endpoints.get(self.env["res.company"].browse(vals["company_id"]), ())
         ]
         if deliveries:
-            Runner._insert_rows("ps.webhook.delivery", deliveries).sudo()._ps_enqueue_first_attempts()
+            # Each event's state is what its new pending deliveries make it, given above ("pending"): not
+            # computed again record by record and written back once the deliveries exist.
+            with self.env.protecting([self._fields["state"]], events):
+                new_deliveries = Runner._insert_rows("ps.webhook.delivery", deliveries)
+            new_deliveries.sudo()._ps_enqueue_first_attempts()
         return events
 
     @api.model

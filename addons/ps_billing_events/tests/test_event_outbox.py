@@ -92,3 +92,22 @@ class TestEventOutbox(BillingEventsCase):
         count(orders[2:4])  # the first emission reads what any emission reads (types, endpoints)
         small, large = count(orders[:2]), count(orders)
         self.assertEqual(small, large, "the queries of an emission do not grow with its records")
+
+    def test_new_events_state_is_what_their_deliveries_make_it(self):
+        """The state given at emission (pending with deliveries, no endpoint without) is the state computed
+        from the deliveries: emitting does not compute it again record by record."""
+        with_endpoint = self._emit("readiness.ready", self.engagement)
+        self.endpoint.type_ids = self.env.ref("ps_billing_events.event_type_invoice_posted")
+        without = self._emit("readiness.ready", self.engagement)
+        field = self.Event._fields["state"]
+        self.assertFalse(self.env.records_to_compute(field) & (with_endpoint | without), "nothing left to compute")
+        self.env.flush_all()
+        events = with_endpoint | without
+        stored = {event.id: event.state for event in events}
+        self.assertEqual(stored, {with_endpoint.id: "pending", without.id: "no_endpoint"})
+        # Computed again from the deliveries: the same.
+        self.env.add_to_compute(field, events)
+        events.flush_recordset(["state"])
+        self.assertEqual({event.id: event.state for event in events}, stored)
+        self.env.cr.execute("SELECT id, state FROM ps_billing_event WHERE id = ANY(%s)", [events.ids])
+        self.assertEqual(dict(self.env.cr.fetchall()), stored)
