@@ -98,6 +98,27 @@ class TestDigestActivities(DigestCase):
         self.assertEqual(self._digest(self.second_manager).readiness_ids, self._blocked(theirs))
         self.assertFalse(self._record_activities(blocked | self._blocked(theirs)), "no activity per period")
 
+    def test_digest_note_escapes_what_clients_and_engagements_are_named(self):
+        """The note is the engine's HTML with every name in it escaped: a client named like markup shows as
+        text, on the activity created and on the one refreshed in place (neither is sanitized afterwards)."""
+        hostile = '<img src=x onerror="alert(1)">'
+        self.engagement.partner_id.commercial_partner_id.name = f"Acme {hostile}"
+        self._log_time(self.employee_consultant, 6.0, "2026-10-12")
+        self._run("2026-11-10")
+        activity = self._digest(self.project_manager).activity_ids
+        self.env.cr.execute("SELECT note FROM mail_activity WHERE id = %s", [activity.id])
+        stored = self.env.cr.fetchone()[0]
+        self.assertIn("Acme &lt;img src=x onerror=", stored)
+        self.assertNotIn("<img", stored)
+        self.assertIn(f"Acme {hostile}", activity.note.striptags(), "shown as the text it is")
+        later = self._engagement_of(self.project_manager)
+        later.partner_id.commercial_partner_id.name = f"Beta {hostile}"
+        self._run("2026-11-11")
+        self.env.cr.execute("SELECT note FROM mail_activity WHERE id = %s", [activity.id])
+        stored = self.env.cr.fetchone()[0]
+        self.assertIn("Beta &lt;img src=x onerror=", stored)
+        self.assertNotIn("<img", stored)
+
     def test_digest_refreshed_in_place_on_a_later_run(self):
         self._log_time(self.employee_consultant, 6.0, "2026-10-12")
         self._run("2026-11-10")
