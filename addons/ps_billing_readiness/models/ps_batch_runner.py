@@ -8,6 +8,10 @@ from odoo.addons.mail.models.mail_thread import MailThread
 from odoo.tools import split_every
 from odoo.tools.sql import SQL
 
+# The field types whose value in the cache is the value written (converted without validation): _write_rows
+# puts them in the cache as write does, instead of reading them again.
+CACHED_TYPES = {"boolean", "char", "date", "datetime", "float", "integer", "many2one", "monetary", "selection", "text"}
+
 
 class PsBatchRunner(models.AbstractModel):
     """The suite's batch helpers: the one documented bulk write around the ORM's per-record
@@ -29,7 +33,8 @@ class PsBatchRunner(models.AbstractModel):
         The suite's one write around the ORM, for a batch whose records each get values of
         their own (the ORM issues one UPDATE per record then, so the query count of an
         evaluation would grow with its size). Like ``write``, it tells the ORM: the cache
-        of the written fields is invalidated and ``modified()`` marks every stored field
+        holds the written values (or forgets them, for types whose cached value is not the
+        one given) and ``modified()`` marks every stored field
         depending on them (of this model or any other, through other modules' overrides of
         the dependencies) to be recomputed. It does not call ``write`` overrides: only the
         model's own engine uses it, on fields people cannot write.
@@ -70,7 +75,19 @@ class PsBatchRunner(models.AbstractModel):
         for values in rows:
             params.extend(values)
         self.env.cr.execute(query, params)
-        records.invalidate_recordset([*fnames, "write_uid", "write_date"])
+        # As write does, the values written are put in the cache (the batch is read again at once: the
+        # events of the evaluation, the digests), for the fields whose value in the cache is the one given
+        # (plain values, many2one ids); the others are invalidated and read again when needed.
+        invalidated = ["write_uid", "write_date"]
+        for index, fname in enumerate(fnames, start=1):
+            field = model._fields[fname]
+            if field.type not in CACHED_TYPES or field.translate or model.pool.field_depends_context[field]:
+                invalidated.append(fname)
+                continue
+            self.env.cache.update(
+                records, field, [field.convert_to_cache(values[index], model, validate=False) for values in rows]
+            )
+        records.invalidate_recordset(invalidated)
         for field in many2one:
             for inverse in model.pool.field_inverses[field]:
                 self.env[inverse.model_name].invalidate_model([inverse.name])
