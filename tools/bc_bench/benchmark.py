@@ -185,8 +185,9 @@ class Result:
             if counts:
                 rows.append(
                     (
-                        f"Readiness: queries per batch job, {label} ({' / '.join(f'{n} engagements' for n in sizes)}; "
-                        "the digests, refreshed once per run by its last step, apart)",
+                        f"Readiness: queries per batch, {label} (a job of the run's evaluate step: "
+                        f"{' / '.join(f'{n} engagements' for n in sizes)}; the digests, refreshed once per run by "
+                        "its last step, apart)",
                         " / ".join(f"{count:.0f}" for count in counts)
                         + (f" (digest step: {' / '.join(f'{count:.0f}' for count in digests)})" if digests else ""),
                         "",
