@@ -246,7 +246,6 @@ class PsBillingReadiness(models.Model):
             ]
             for order, order_lines in lines_by_order.items()
         }
-        hours = evaluation.hours
         result = {}
         for record in self:
             lower, end = evaluation.lower_bound(record), record.period_end
@@ -254,8 +253,7 @@ class PsBillingReadiness(models.Model):
             total = 0.0
             for line_id, price, on_timesheets in line_info.get(record.sale_order_id.id, ()):
                 if on_timesheets:
-                    # What uninvoiced_hours() returns, with the record's bounds read once for its lines.
-                    qty = sum(q for day, q in hours.get(line_id, ()) if day <= end and (lower is None or day >= lower))
+                    qty = evaluation.hours_between(line_id, lower, end)
                 elif lower is None:
                     qty = other_qty[end].get(line_id, 0.0)
                 else:

@@ -166,8 +166,12 @@ class ReadinessEvaluation:
 
     def uninvoiced_hours(self, record, line):
         """Return the hours of sale ``line`` logged, not invoiced, that ``record`` takes."""
-        lower, end = self.lower_bound(record), record.period_end
-        return sum(qty for day, qty in self.hours.get(line.id, ()) if day <= end and (lower is None or day >= lower))
+        return self.hours_between(line.id, self.lower_bound(record), record.period_end)
+
+    def hours_between(self, line_id, lower, end):
+        """Return the hours of the sale line ``line_id`` logged, not invoiced, dated up to ``end`` and from
+        ``lower`` (None: from the beginning); for a loop that reads a record's bounds once for its lines."""
+        return sum(qty for day, qty in self.hours.get(line_id, ()) if day <= end and (lower is None or day >= lower))
 
     def read_timesheet_rows(self, sale_lines, domain, groupby, aggregates):
         """Return the ``_read_group`` rows of the timesheets of ``sale_lines`` matching ``domain`` up to
