@@ -40,12 +40,8 @@ class PsBillingReadiness(models.Model):
         }
         # The rows of each engagement, once: each record then reads its own only (not records × rows).
         rows_by_order = defaultdict(list)
-        Employee = self.env["hr.employee"].sudo()
-        # The employees' names only (an employee has some eighty columns), archived ones too.
-        ids = list({row[1] for row in rows})
-        named = Employee.with_context(active_test=False).search_fetch([("id", "in", ids)], ["name"])
-        employees = {employee.id: employee for employee in named.with_env(Employee.env)}
-        employees[0] = Employee
+        employees = {employee.id: employee for employee in self._ps_fetch_employees({row[1] for row in rows}, ["name"])}
+        employees[0] = self.env["hr.employee"].sudo()
         for sale_line_id, employee_id, state, day, quantity in rows:
             order_id, price = line_info[sale_line_id]
             rows_by_order[order_id].append((employees[employee_id], state, day, quantity, price))
@@ -130,15 +126,9 @@ class PsBillingReadiness(models.Model):
                 people[project_id].add(employee_id)
             for record in window_records:
                 regulars[record.id] = people[record.project_id.id]
-        # The employees read once, with only what this check and the expected hours read (an employee
-        # has some eighty columns); the loops below work on ids, a record is built once per employee.
-        everyone = (
-            self.env["hr.employee"]
-            .sudo()
-            .with_context(active_test=False)
-            .search_fetch([("id", "in", list(set().union(*regulars.values())))], EMPLOYEE_FIELDS)
-            .with_env(self.env["hr.employee"].sudo().env)
-        )
+        # The employees read once, with only what this check and the expected hours read; the loops
+        # below work on ids, a record is built once per employee.
+        everyone = self._ps_fetch_employees(set().union(*regulars.values()), EMPLOYEE_FIELDS)
         by_id, names, required = {}, {}, {}  # required: {employee id: their company}
         for employee in everyone:
             by_id[employee.id] = employee
@@ -199,6 +189,14 @@ class PsBillingReadiness(models.Model):
                 }
                 findings.append(evaluation.finding(record, text, 0.0, record.project_id))
         return findings
+
+    @api.model
+    def _ps_fetch_employees(self, ids, fnames):
+        """Return the employees ``ids`` (archived ones too), as superuser, with only the columns ``fnames``
+        read (an employee has some eighty: the timesheet checks read a few, of thousands of employees)."""
+        Employee = self.env["hr.employee"].sudo()
+        fetched = Employee.with_context(active_test=False).search_fetch([("id", "in", list(ids))], fnames)
+        return fetched.with_env(Employee.env)
 
     def _get_timesheet_periods(self, company):
         """Return the timesheet periods (start, end, cutoff) of ``company`` overlapping this billing period."""
