@@ -3,7 +3,7 @@
 """The engine's batch helpers: rows read with ids, and fewer passes of the garbage collector."""
 
 import gc
-from datetime import date
+from datetime import date, datetime
 from unittest.mock import patch
 
 from freezegun import freeze_time
@@ -130,3 +130,35 @@ class TestFewerGcPasses(BillingControlCase):
             gc.set_threshold(*before)
         self.assertTrue(during)
         self.assertEqual(set(during), {BATCH_THRESHOLD})
+
+
+@tagged("post_install", "-at_install")
+@freeze_time("2026-11-10")
+class TestWriteRows(BillingControlCase):
+    def test_written_values_are_in_the_cache_as_they_are_stored(self):
+        """_write_rows puts plain values and many2one ids in the cache as write does (read back without a
+        query), the same values as the database holds; other types are read again."""
+        self._log_time(self.employee_consultant, 8.0, "2026-10-05")
+        record = self._evaluate(day=date(2026, 11, 10))[:1]
+        fnames = ["state", "amount_ready", "blocked_since", "owner_id", "evaluated_on"]
+        row = (record.id, "blocked", 12.34, date(2026, 11, 9), self.controller.id, datetime(2026, 11, 10, 8, 30))
+        self.env["ps.batch.runner"]._write_rows(record._name, fnames, [row])
+        before = self.env.cr.sql_log_count
+        cached = tuple(record[fname] for fname in fnames)
+        self.assertEqual(self.env.cr.sql_log_count, before, "read from the cache, no query")
+        self.assertEqual(cached, ("blocked", 12.34, date(2026, 11, 9), self.controller, datetime(2026, 11, 10, 8, 30)))
+        record.invalidate_recordset()
+        self.assertEqual(tuple(record[fname] for fname in fnames), cached, "what the database holds")
+        # An HTML note is not put in the cache as given: it is read again from the database.
+        activity = self.env["mail.activity"].create(
+            {
+                "res_model_id": self.env["ir.model"]._get_id(record._name),
+                "res_id": record.id,
+                "user_id": self.controller.id,
+                "summary": "Old",
+            }
+        )
+        self.env["ps.batch.runner"]._write_rows(
+            "mail.activity", ["summary", "note"], [(activity.id, "New", "<p>Hi</p>")]
+        )
+        self.assertEqual((activity.summary, str(activity.note)), ("New", "<p>Hi</p>"))
